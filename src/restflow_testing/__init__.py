@@ -1,0 +1,1 @@
+"""Typed, async-first test SDK for Django REST framework APIs."""
