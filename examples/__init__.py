@@ -1,0 +1,1 @@
+"""Example projects built and tested with restflow-testing."""

@@ -1,0 +1,1 @@
+"""The bookshop's only app: users, authors, books and reviews."""

@@ -1,0 +1,16 @@
+"""URLconf of the bookshop example: everything lives under /api/."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from examples.bookshop.shop import views
+
+router = DefaultRouter()
+router.register("authors", views.AuthorViewSet, basename="author")
+router.register("books", views.BookViewSet, basename="book")
+router.register("reviews", views.ReviewViewSet, basename="review")
+
+urlpatterns = [
+    path("api/catalogue/", views.CatalogueView.as_view(), name="catalogue"),
+    path("api/", include(router.urls)),
+]
