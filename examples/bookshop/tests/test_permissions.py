@@ -125,4 +125,6 @@ class ReviewPermissionTests(AsyncAPITestCase):
 
         response = await self.client.get("/api/reviews/")
 
-        self.assertEqual(response.status_code, 401)
+        # 403, not 401: SessionAuthentication comes first and sends no WWW-Authenticate challenge.
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.json(), {"detail": "Invalid token."})
