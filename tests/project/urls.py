@@ -3,13 +3,14 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from tests.project.app import views_adrf, views_django, views_drf, views_restflow
+from tests.project.app import views_adrf, views_cache, views_django, views_drf, views_restflow
 
 router = DefaultRouter()
 router.register("articles", views_restflow.ArticleViewSet, basename="article")
 
 urlpatterns = [
     path("restflow/echo/", views_restflow.RestflowEchoView.as_view()),
+    path("restflow/articles/count/", views_cache.ArticleCountView.as_view()),
     path("restflow/", include(router.urls)),
     path("adrf/echo/", views_adrf.AdrfEchoView.as_view()),
     path("drf/echo/", views_drf.DrfEchoView.as_view()),

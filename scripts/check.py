@@ -1,0 +1,117 @@
+"""Run everything CI runs, from nothing but python3 and pip.
+
+1. A development environment (.venv) with the package and its ``dev`` extra: ruff, mypy --strict,
+   basedpyright (strict), ``basedpyright --verifytypes`` (must be 100%), the docs build
+   (``mkdocs build --strict``) and the test suite.
+2. A second environment (.venv-lowest) on the lowest supported versions (Django 4.2, DRF 3.15):
+   the test suite again.
+
+Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
+Usage: ``python3 scripts/check.py [--fast]`` (``--fast`` skips the lowest-versions run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_ENV = ROOT / ".venv"
+LOWEST_ENV = ROOT / ".venv-lowest"
+DEV_CONSTRAINTS = ROOT / "constraints" / "dev.txt"
+LOWEST_REQUIREMENTS = [
+    "Django>=4.2,<4.3",
+    "djangorestframework>=3.15,<3.16",
+    "pytest>=8.2",
+    "pytest-django>=4.9",
+    "pytest-xdist>=3.6",
+    "pytest-asyncio>=0.24",
+    "drf-restflow>=2.0",
+    "adrf>=0.1.9",
+    "uvicorn>=0.30",
+    "httpx>=0.27",
+]
+
+
+def main() -> int:
+    fast = "--fast" in sys.argv[1:]
+    results: list[tuple[str, bool, float]] = []
+
+    def step(name: str, command: list[str], *, check_output: str | None = None) -> bool:
+        print(f"\n=== {name}: {' '.join(command)}", flush=True)
+        started = time.monotonic()
+        if check_output is None:
+            ok = subprocess.run(command, cwd=ROOT, check=False).returncode == 0
+        else:
+            completed = subprocess.run(
+                command, cwd=ROOT, check=False, capture_output=True, text=True
+            )
+            output = completed.stdout + completed.stderr
+            print(output[-4000:], flush=True)
+            ok = completed.returncode == 0 and re.search(check_output, output) is not None
+        results.append((name, ok, time.monotonic() - started))
+        return ok
+
+    dev = _environment(DEV_ENV)
+    installed = step(
+        "install (dev)",
+        [dev, "-m", "pip", "install", "-q", "-e", ".[dev]", "-c", str(DEV_CONSTRAINTS)],
+    )
+    if installed:
+        bin_dir = Path(dev).parent
+        step("ruff check", [str(bin_dir / "ruff"), "check", "."])
+        step("ruff format", [str(bin_dir / "ruff"), "format", "--check", "."])
+        step("mypy --strict", [str(bin_dir / "mypy")])
+        step("basedpyright", [str(bin_dir / "basedpyright")])
+        step(
+            "basedpyright --verifytypes",
+            [str(bin_dir / "basedpyright"), "--verifytypes", "restflow_testing", "--ignoreexternal"],
+            check_output=r"Completeness score: 100(\.0)?%",
+        )
+        if (ROOT / "mkdocs.yml").exists():
+            step("mkdocs build --strict", [str(bin_dir / "mkdocs"), "build", "--strict", "-q"])
+        step("pytest (latest versions)", [dev, "-m", "pytest", "-q", "-p", "xdist", "-n", "2"])
+
+    if not fast:
+        lowest = _environment(LOWEST_ENV)
+        if step(
+            "install (lowest versions)",
+            [lowest, "-m", "pip", "install", "-q", "-e", ".", *LOWEST_REQUIREMENTS],
+        ):
+            step("versions (lowest)", [lowest, "-c", _VERSIONS])
+            step("pytest (lowest versions)", [lowest, "-m", "pytest", "-q", "-p", "xdist", "-n", "2"])
+
+    print("\n=== summary")
+    for name, ok, seconds in results:
+        print(f"{'ok  ' if ok else 'FAIL'} {name} ({seconds:.0f}s)")
+    failed = [name for name, ok, _ in results if not ok]
+    print(f"check: {len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+_VERSIONS = (
+    "import django, rest_framework; "
+    "print('Django', django.get_version(), '/ DRF', rest_framework.VERSION)"
+)
+
+
+def _environment(path: Path) -> str:
+    """The python of the virtual environment at ``path``, created (with pip) when missing."""
+    python = path / "bin" / "python"
+    if not python.exists():
+        print(f"=== creating {path.name}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(path)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True
+        )
+    return str(python)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Let Hypothesis run ``@given`` tests written as ``async def``.
+
+Hypothesis drives examples synchronously: it calls the test once per example and expects it to
+return ``None``. An ``async def`` test returns a coroutine instead, which Hypothesis rejects. The
+adapter below swaps the test's ``inner_test`` (the hook Hypothesis documents for exactly this) for a
+synchronous function that runs each example's coroutine to completion with
+:func:`asgiref.sync.async_to_sync`.
+
+When the Hypothesis engine itself runs inside :func:`asgiref.sync.sync_to_async` (as the test
+cases and the pytest plugin arrange), ``async_to_sync`` schedules each example on the test's
+running event loop, and thread-sensitive ORM calls made by the example come back to the thread
+that owns the test's database connection. Deadlines, shrinking, ``@example``, the example
+database and health checks see an ordinary synchronous test, and a failure surfaces as the
+example's own exception.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
+
+from asgiref.sync import async_to_sync
+
+_ADAPTED_MARK = "_restflow_testing_async_inner"
+
+
+def is_hypothesis_test(test: object) -> bool:
+    """Whether ``test`` (a function or bound method) was decorated with ``@given``."""
+    return getattr(test, "is_hypothesis_test", False) is True
+
+
+def is_async_given_test(test: object) -> bool:
+    """Whether ``test`` is a ``@given`` test whose body is ``async def`` (adapted or not)."""
+    if not is_hypothesis_test(test):
+        return False
+    inner = _hypothesis_handle(test).inner_test
+    return inspect.iscoroutinefunction(inner) or hasattr(inner, _ADAPTED_MARK)
+
+
+def adapt_async_given(test: object) -> None:
+    """Make the ``@given`` test ``test`` run its ``async def`` body once per example.
+
+    Idempotent, and a no-op for tests whose body is synchronous. The change is made on the
+    decorated function, so it holds for every later run of the same test.
+    """
+    if not is_hypothesis_test(test):
+        return
+    handle = _hypothesis_handle(test)
+    inner = handle.inner_test
+    if hasattr(inner, _ADAPTED_MARK) or not inspect.iscoroutinefunction(inner):
+        return
+    handle.inner_test = _run_each_example(cast("Callable[..., Coroutine[Any, Any, object]]", inner))
+
+
+def _run_each_example(
+    inner: Callable[..., Coroutine[Any, Any, object]],
+) -> Callable[..., object]:
+    run = async_to_sync(inner)
+
+    @functools.wraps(inner)
+    def run_example(*args: Any, **kwargs: Any) -> object:
+        return run(*args, **kwargs)
+
+    setattr(run_example, _ADAPTED_MARK, inner)
+    return run_example
+
+
+def _hypothesis_handle(test: object) -> Any:
+    function = getattr(test, "__func__", test)
+    return function.hypothesis  # type: ignore[attr-defined]

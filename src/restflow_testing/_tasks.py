@@ -1,0 +1,48 @@
+"""Detect asyncio tasks that a test started and left running."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+
+class LeakedTaskError(RuntimeError):
+    """A test (or one of its examples) returned while tasks it started were still running.
+
+    The tasks have been cancelled so they cannot run into the next test; the test fails so the
+    leak is fixed at its source: await the task, or cancel it in the test or in
+    ``asyncTearDown``.
+    """
+
+
+def running_tasks() -> set[asyncio.Task[object]]:
+    """The tasks of the running loop that are not finished, the caller's own task excluded."""
+    current = asyncio.current_task()
+    return {task for task in asyncio.all_tasks() if task is not current and not task.done()}
+
+
+async def fail_on_leaked_tasks(existing: set[asyncio.Task[object]], where: str) -> None:
+    """Cancel and report the tasks started since ``existing`` was taken that still run.
+
+    Raises :class:`LeakedTaskError` naming each leaked task's coroutine.
+    """
+    await asyncio.sleep(0)  # let tasks that are about to finish do so
+    leaked = running_tasks() - existing
+    if not leaked:
+        return
+    for task in leaked:
+        task.cancel()
+    for task in leaked:
+        with contextlib.suppress(BaseException):
+            await task
+    names = ", ".join(sorted(_describe(task) for task in leaked))
+    raise LeakedTaskError(
+        f"{where} left {len(leaked)} asyncio task(s) running: {names}. They were cancelled; "
+        "await them before the test ends, or cancel them in the test or in asyncTearDown."
+    )
+
+
+def _describe(task: asyncio.Task[object]) -> str:
+    coro = task.get_coro()
+    qualname = getattr(coro, "__qualname__", None) or repr(coro)
+    return f"{task.get_name()} ({qualname})"

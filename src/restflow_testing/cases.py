@@ -1,0 +1,140 @@
+"""Django's four test case bases, wired for async DRF tests.
+
+Each class keeps the isolation of the Django class it extends and adds:
+
+* ``self.client`` and ``self.async_client`` are :class:`~restflow_testing.AsyncAPIClient`\\ s;
+* ``async def asyncSetUp``/``asyncTearDown`` (and ``addAsyncCleanup``) on the same event loop
+  as the test body, whether the test is ``async def`` or not;
+* ``@given`` on ``async def`` tests, each example run on that loop between ``asyncSetUp`` and
+  ``asyncTearDown`` with fresh clients, isolated from the other examples as described per class;
+* ORM calls from async test code and from views run on the connection that ``setUpTestData``
+  and ``setUp`` used, inside the test's transaction where the class has one;
+* a test that leaves asyncio tasks running fails with
+  :class:`~restflow_testing.LeakedTaskError` (the tasks are cancelled).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.db import DEFAULT_DB_ALIAS
+from django.test import LiveServerTestCase, SimpleTestCase, TestCase, TransactionTestCase
+
+from restflow_testing._async_case import AsyncTestMixin
+from restflow_testing._live_server import live_server_thread_class
+from restflow_testing._sync_thread import call_on_sync_thread, waiting_sync_thread
+
+__all__ = [
+    "AsyncAPILiveServerTestCase",
+    "AsyncAPISimpleTestCase",
+    "AsyncAPITestCase",
+    "AsyncAPITransactionTestCase",
+]
+
+
+class _FlushAfterEachExample(AsyncTestMixin):
+    """Transaction test cases: flush every table after each example, as Django does per test."""
+
+    if TYPE_CHECKING:
+
+        def _fixture_setup(self) -> None: ...
+        def _fixture_teardown(self) -> None: ...
+
+    @contextlib.contextmanager
+    def _example_isolation(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            self._fixture_teardown()
+            self._fixture_setup()
+
+
+class AsyncAPISimpleTestCase(AsyncTestMixin, SimpleTestCase):  # type: ignore[misc]
+    """:class:`django.test.SimpleTestCase` for async API tests: no database access.
+
+    Hypothesis examples share nothing but the test instance; each gets fresh clients.
+    """
+
+
+class AsyncAPITransactionTestCase(_FlushAfterEachExample, TransactionTestCase):  # type: ignore[misc]
+    """:class:`django.test.TransactionTestCase` for async API tests: real commits.
+
+    Use it when the code under test must see a real ``COMMIT`` (``transaction.on_commit``
+    receivers, other connections, ``select_for_update``). Every table is flushed after each
+    test, as in Django, and after each Hypothesis example too, so each example starts from the
+    test's fixtures: put per-example data in ``asyncSetUp``, which runs before each example.
+    """
+
+
+class AsyncAPITestCase(AsyncTestMixin, TestCase):  # type: ignore[misc]
+    """:class:`django.test.TestCase` for async API tests: each test runs in a transaction.
+
+    Rows from ``setUpTestData`` are shared by the class; each test's writes, and each
+    Hypothesis example's writes (a savepoint per example), are rolled back, so every example
+    starts from the rows ``setUpTestData`` and ``setUp`` left.
+    ``captureOnCommitCallbacks`` works inside async tests too.
+    """
+
+    @contextlib.contextmanager
+    def _example_isolation(self) -> Iterator[None]:
+        atomics = self._enter_atomics()
+        try:
+            yield
+        finally:
+            self._rollback_atomics(atomics)
+
+    @classmethod
+    @contextlib.contextmanager
+    def captureOnCommitCallbacks(  # noqa: N802 (Django's name)
+        cls, *, using: str = DEFAULT_DB_ALIAS, execute: bool = False
+    ) -> Iterator[list[Callable[[], Any]]]:
+        """Capture the ``transaction.on_commit`` callbacks registered inside the block.
+
+        As Django's, and usable in ``async def`` tests: the callbacks registered by async ORM
+        writes and by views are captured, and with ``execute=True`` run on exit on the thread
+        that owns the test's connection.
+        """
+        capture = super().captureOnCommitCallbacks(using=using, execute=execute)
+        if not _on_event_loop_thread():
+            with capture as callbacks:
+                yield callbacks
+            return
+        callbacks = call_on_sync_thread(capture.__enter__)
+        try:
+            yield callbacks
+        except BaseException:
+            exc_type, exc, traceback = sys.exc_info()
+            if not call_on_sync_thread(lambda: capture.__exit__(exc_type, exc, traceback)):
+                raise
+        else:
+            call_on_sync_thread(lambda: capture.__exit__(None, None, None))
+
+
+class AsyncAPILiveServerTestCase(_FlushAfterEachExample, LiveServerTestCase):  # type: ignore[misc]
+    """:class:`django.test.LiveServerTestCase` for async API tests, served over a real socket.
+
+    With the ``live`` extra installed (uvicorn), ``live_server_url`` serves the project's ASGI
+    application (``ASGI_APPLICATION``, else Django's default) through uvicorn on loopback,
+    started before the class's first test and stopped after its last. Without it, Django's
+    own threaded WSGI live server is used. Isolation is that of
+    :class:`AsyncAPITransactionTestCase`.
+    """
+
+    server_thread_class: ClassVar[type[Any]] = live_server_thread_class()
+
+
+def _on_event_loop_thread() -> bool:
+    return waiting_sync_thread() is not None and _loop_running()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+

@@ -1,0 +1,55 @@
+"""Mistakes in async tests get errors that name the fix."""
+
+import asyncio
+
+from restflow_testing import AsyncAPISimpleTestCase, LeakedTaskError
+from tests.conftest import RunUnittest
+
+
+def test_plain_async_set_up_is_rejected(run_unittest: RunUnittest) -> None:
+    class PlainAsyncSetUp(AsyncAPISimpleTestCase):
+        def asyncSetUp(self) -> None:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+            pass
+
+        async def test_anything(self) -> None:
+            pass
+
+    report = run_unittest(PlainAsyncSetUp)
+    assert len(report.result.errors) == 1
+    assert "asyncSetUp must be 'async def'" in report.output
+
+
+def test_async_set_up_named_set_up_is_rejected(run_unittest: RunUnittest) -> None:
+    class AwaitingSetUp(AsyncAPISimpleTestCase):
+        async def setUp(self) -> None:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+            await asyncio.sleep(0)
+
+        async def test_anything(self) -> None:
+            pass
+
+    report = run_unittest(AwaitingSetUp)
+    assert len(report.result.errors) == 1
+    assert "Rename it to asyncSetUp" in report.output
+    assert "never awaited" not in report.output
+
+
+def test_a_task_left_running_fails_the_test(run_unittest: RunUnittest) -> None:
+    cancelled: list[bool] = []
+
+    async def forever() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    class Leaky(AsyncAPISimpleTestCase):
+        async def test_leaks(self) -> None:
+            asyncio.create_task(forever(), name="leaky-task")  # noqa: RUF006
+
+    report = run_unittest(Leaky)
+    assert len(report.result.errors) == 1
+    assert LeakedTaskError.__name__ in report.output
+    assert "leaky-task" in report.output
+    assert "forever" in report.output
+    assert cancelled == [True]

@@ -1,0 +1,121 @@
+"""@given on async test methods: one loop, fresh clients, isolated examples, Hypothesis intact."""
+
+import asyncio
+import re
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from hypothesis.database import InMemoryExampleDatabase
+
+from restflow_testing import AsyncAPIClient, AsyncAPISimpleTestCase, AsyncAPITestCase
+from tests.conftest import RunUnittest
+from tests.project.app.models import Article, Tag
+
+
+def _tag_count() -> int:
+    return Tag.objects.count()
+
+
+class ExampleIsolationTests(AsyncAPITestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        Tag.objects.create(name="shared")
+
+    def setUp(self) -> None:
+        Tag.objects.create(name="per-test")
+        self.starting_counts: list[int] = []
+        self.clients: list[AsyncAPIClient] = []
+        self.loops: set[asyncio.AbstractEventLoop] = set()
+
+    async def asyncSetUp(self) -> None:
+        self.loops.add(asyncio.get_running_loop())
+        await Tag.objects.acreate(name="per-example")
+
+    @settings(max_examples=25)
+    @given(titles=st.lists(st.text(min_size=1, max_size=20).filter(str.strip), max_size=3))
+    async def test_every_example_starts_from_the_same_rows(self, titles: list[str]) -> None:
+        self.loops.add(asyncio.get_running_loop())
+        self.clients.append(self.client)
+        self.starting_counts.append(await Tag.objects.acount())
+        for title in titles:
+            response = await self.client.post("/restflow/articles/", {"title": title})
+            self.assertEqual(response.status_code, 201, response.content)
+        await Tag.objects.acreate(name=f"example-{len(self.starting_counts)}")
+        self.assertEqual(await Article.objects.acount(), len(titles))
+
+    def tearDown(self) -> None:
+        self.assertGreater(len(self.starting_counts), 1)
+        # setUpTestData + setUp + asyncSetUp rows, and never an earlier example's rows.
+        self.assertEqual(set(self.starting_counts), {3})
+        self.assertEqual(len({id(client) for client in self.clients}), len(self.clients))
+        self.assertEqual(len(self.loops), 1)
+        self.assertEqual(Tag.objects.count(), 2)
+        self.assertEqual(Article.objects.count(), 0)
+
+    @settings(max_examples=10)
+    @given(count=st.builds(_tag_count))
+    async def test_strategy_draws_use_the_test_connection(self, count: int) -> None:
+        # The draw ran inside the example's savepoint, on the connection of setUpTestData.
+        self.assertEqual(count, 3)
+        self.starting_counts.append(count)
+        self.clients.append(self.client)
+
+
+class ExampleDecoratorTests(AsyncAPISimpleTestCase):
+    seen: list[int]
+
+    def setUp(self) -> None:
+        self.seen = []
+
+    @settings(max_examples=5, database=None)
+    @given(st.integers(min_value=0, max_value=10))
+    @example(1234)
+    async def test_explicit_examples_run(self, number: int) -> None:
+        await asyncio.sleep(0)
+        self.seen.append(number)
+
+    def tearDown(self) -> None:
+        self.assertIn(1234, self.seen)
+
+
+def test_failing_async_given_reports_the_shrunk_example(run_unittest: RunUnittest) -> None:
+    database = InMemoryExampleDatabase()
+
+    class Failing(AsyncAPISimpleTestCase):
+        @settings(database=database, max_examples=200)
+        @given(number=st.integers())
+        async def test_small_numbers(self, number: int) -> None:
+            await asyncio.sleep(0)
+            if number >= 17:
+                raise ValueError(f"too big: {number}")
+
+    report = run_unittest(Failing)
+    assert len(report.result.errors) == 1, report.output
+    assert "Falsifying example" in report.output
+    assert "number=17" in report.output
+    assert "ValueError: too big: 17" in report.output
+    assert database.data, "the failing example was not saved to the Hypothesis database"
+
+
+def test_deadlines_time_the_awaited_example(run_unittest: RunUnittest) -> None:
+    class Slow(AsyncAPISimpleTestCase):
+        @settings(deadline=50, max_examples=3, database=None, derandomize=True)
+        @given(st.just(None))
+        async def test_slow(self, _: None) -> None:
+            await asyncio.sleep(0.2)
+
+    report = run_unittest(Slow)
+    assert not report.result.wasSuccessful()
+    assert "DeadlineExceeded" in report.output
+
+
+def test_health_checks_still_run(run_unittest: RunUnittest) -> None:
+    class Filtering(AsyncAPISimpleTestCase):
+        @settings(database=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(st.integers().filter(lambda _: False))
+        async def test_never_satisfied(self, number: int) -> None:
+            await asyncio.sleep(0)
+
+    report = run_unittest(Filtering)
+    assert not report.result.wasSuccessful()
+    assert re.search(r"FailedHealthCheck|Unsatisfiable", report.output), report.output
