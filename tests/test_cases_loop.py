@@ -92,6 +92,8 @@ def test_async_tear_down_and_cleanups_run_when_the_test_fails(run_unittest: RunU
 class ThreadTests(AsyncAPITestCase):
     """The ORM of async code runs on the thread (and connection) that set the test up."""
 
+    setup_thread: int
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.setup_thread = threading.get_ident()

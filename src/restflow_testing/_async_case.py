@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from asgiref.sync import async_to_sync, sync_to_async
+from django.test import SimpleTestCase
 
 from restflow_testing._async_given import adapt_async_given, is_hypothesis_test
 from restflow_testing._tasks import fail_on_leaked_tasks, running_tasks
@@ -77,18 +78,23 @@ class AsyncTestMixin:
 
     # -- unittest / Django hooks ------------------------------------------------------------
 
+    def __call__(self, result: Any = None) -> None:
+        # Django's per-test set-up and teardown for every test, ``@given`` ones included
+        # (Hypothesis' Django cases would skip them for ``@given`` tests).
+        SimpleTestCase.__call__(self, result)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
     def _setup_and_call(self, result: Any, debug: bool = False) -> None:
         method = getattr(self, self._testMethodName)
         setattr(self, self._testMethodName, self._run_on_one_loop(method))
-        super()._setup_and_call(result, debug)  # type: ignore[misc]
+        super()._setup_and_call(result, debug)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
 
     def _callSetUp(self) -> None:
         _check_lifecycle_hooks(self)
         self._async_cleanups = []
-        super()._callSetUp()  # type: ignore[misc]
+        super()._callSetUp()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
 
     def execute_example(self, run_example: Callable[[], _T]) -> _T:
-        """Run one Hypothesis example: fresh clients, ``asyncSetUp``, the example, ``asyncTearDown``.
+        """Run one Hypothesis example: fresh clients, asyncSetUp, the example, asyncTearDown.
 
         Hypothesis calls this for every example of a ``@given`` test; the whole sequence runs
         inside :meth:`_example_isolation`.
@@ -107,7 +113,7 @@ class AsyncTestMixin:
         return outcome
 
     @contextlib.contextmanager
-    def _example_isolation(self) -> Iterator[None]:
+    def _example_isolation(self) -> Generator[None]:
         """What keeps one Hypothesis example's effects out of the next; nothing by default."""
         yield
 

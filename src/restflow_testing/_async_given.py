@@ -57,16 +57,19 @@ def adapt_async_given(test: object) -> None:
 def _run_each_example(
     inner: Callable[..., Coroutine[Any, Any, object]],
 ) -> Callable[..., object]:
-    run = async_to_sync(inner)
-
     @functools.wraps(inner)
     def run_example(*args: Any, **kwargs: Any) -> object:
-        return run(*args, **kwargs)
+        # Hypothesis passes ``self`` by keyword, so the call is bound here rather than handed
+        # to ``async_to_sync`` (whose ``__call__`` has a ``self`` of its own).
+        async def example() -> object:
+            return await inner(*args, **kwargs)
+
+        return async_to_sync(example)()
 
     setattr(run_example, _ADAPTED_MARK, inner)
     return run_example
 
 
 def _hypothesis_handle(test: object) -> Any:
-    function = getattr(test, "__func__", test)
-    return function.hypothesis  # type: ignore[attr-defined]
+    function: Any = getattr(test, "__func__", test)
+    return function.hypothesis

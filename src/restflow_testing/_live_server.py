@@ -80,7 +80,7 @@ class ASGILiveServerThread(threading.Thread):
     async def _serve(self, sock: socket.socket) -> None:
         server = self._server
         serving = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not serving.done():
+        while not server.started and not serving.done():  # noqa: ASYNC110 (a flag, no event)
             await asyncio.sleep(0.005)
         self.is_ready.set()
         await serving

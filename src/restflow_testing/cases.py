@@ -1,6 +1,7 @@
 """Django's four test case bases, wired for async DRF tests.
 
-Each class keeps the isolation of the Django class it extends and adds:
+Each class keeps the isolation of the Django class it extends (the database-backed ones through
+Hypothesis' Django test cases, which Hypothesis requires for ``@given``) and adds:
 
 * ``self.client`` and ``self.async_client`` are :class:`~restflow_testing.AsyncAPIClient`\\ s;
 * ``async def asyncSetUp``/``asyncTearDown`` (and ``addAsyncCleanup``) on the same event loop
@@ -18,15 +19,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS
-from django.test import LiveServerTestCase, SimpleTestCase, TestCase, TransactionTestCase
+from django.test import SimpleTestCase
+from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
 from restflow_testing._live_server import live_server_thread_class
 from restflow_testing._sync_thread import call_on_sync_thread, waiting_sync_thread
+
+if TYPE_CHECKING:
+    from django.db.transaction import Atomic
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -45,7 +50,7 @@ class _FlushAfterEachExample(AsyncTestMixin):
         def _fixture_teardown(self) -> None: ...
 
     @contextlib.contextmanager
-    def _example_isolation(self) -> Iterator[None]:
+    def _example_isolation(self) -> Generator[None]:
         try:
             yield
         finally:
@@ -53,14 +58,14 @@ class _FlushAfterEachExample(AsyncTestMixin):
             self._fixture_setup()
 
 
-class AsyncAPISimpleTestCase(AsyncTestMixin, SimpleTestCase):  # type: ignore[misc]
+class AsyncAPISimpleTestCase(AsyncTestMixin, SimpleTestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
     """:class:`django.test.SimpleTestCase` for async API tests: no database access.
 
     Hypothesis examples share nothing but the test instance; each gets fresh clients.
     """
 
 
-class AsyncAPITransactionTestCase(_FlushAfterEachExample, TransactionTestCase):  # type: ignore[misc]
+class AsyncAPITransactionTestCase(_FlushAfterEachExample, hypothesis_django.TransactionTestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
     """:class:`django.test.TransactionTestCase` for async API tests: real commits.
 
     Use it when the code under test must see a real ``COMMIT`` (``transaction.on_commit``
@@ -70,7 +75,7 @@ class AsyncAPITransactionTestCase(_FlushAfterEachExample, TransactionTestCase): 
     """
 
 
-class AsyncAPITestCase(AsyncTestMixin, TestCase):  # type: ignore[misc]
+class AsyncAPITestCase(AsyncTestMixin, hypothesis_django.TestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
     """:class:`django.test.TestCase` for async API tests: each test runs in a transaction.
 
     Rows from ``setUpTestData`` are shared by the class; each test's writes, and each
@@ -79,8 +84,15 @@ class AsyncAPITestCase(AsyncTestMixin, TestCase):  # type: ignore[misc]
     ``captureOnCommitCallbacks`` works inside async tests too.
     """
 
+    if TYPE_CHECKING:
+
+        @classmethod
+        def _enter_atomics(cls) -> dict[str, Atomic]: ...
+        @classmethod
+        def _rollback_atomics(cls, atomics: dict[str, Atomic]) -> None: ...
+
     @contextlib.contextmanager
-    def _example_isolation(self) -> Iterator[None]:
+    def _example_isolation(self) -> Generator[None]:
         atomics = self._enter_atomics()
         try:
             yield
@@ -89,9 +101,9 @@ class AsyncAPITestCase(AsyncTestMixin, TestCase):  # type: ignore[misc]
 
     @classmethod
     @contextlib.contextmanager
-    def captureOnCommitCallbacks(  # noqa: N802 (Django's name)
+    def captureOnCommitCallbacks(
         cls, *, using: str = DEFAULT_DB_ALIAS, execute: bool = False
-    ) -> Iterator[list[Callable[[], Any]]]:
+    ) -> Generator[list[Callable[[], Any]]]:
         """Capture the ``transaction.on_commit`` callbacks registered inside the block.
 
         As Django's, and usable in ``async def`` tests: the callbacks registered by async ORM
@@ -114,7 +126,7 @@ class AsyncAPITestCase(AsyncTestMixin, TestCase):  # type: ignore[misc]
             call_on_sync_thread(lambda: capture.__exit__(None, None, None))
 
 
-class AsyncAPILiveServerTestCase(_FlushAfterEachExample, LiveServerTestCase):  # type: ignore[misc]
+class AsyncAPILiveServerTestCase(_FlushAfterEachExample, hypothesis_django.LiveServerTestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
     """:class:`django.test.LiveServerTestCase` for async API tests, served over a real socket.
 
     With the ``live`` extra installed (uvicorn), ``live_server_url`` serves the project's ASGI
@@ -124,7 +136,7 @@ class AsyncAPILiveServerTestCase(_FlushAfterEachExample, LiveServerTestCase):  #
     :class:`AsyncAPITransactionTestCase`.
     """
 
-    server_thread_class: ClassVar[type[Any]] = live_server_thread_class()
+    server_thread_class = live_server_thread_class()
 
 
 def _on_event_loop_thread() -> bool:
@@ -137,4 +149,3 @@ def _loop_running() -> bool:
     except RuntimeError:
         return False
     return True
-
