@@ -136,7 +136,7 @@ class AsyncAPILiveServerTestCase(_FlushAfterEachExample, hypothesis_django.LiveS
     :class:`AsyncAPITransactionTestCase`.
     """
 
-    server_thread_class = live_server_thread_class()
+    server_thread_class: type[Any] = live_server_thread_class()
 
 
 def _on_event_loop_thread() -> bool:
