@@ -17,13 +17,10 @@ import re
 import subprocess
 import sys
 import time
-import venv
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV_ENV = ROOT / ".venv"
+from _env import DEV_ENV, ROOT, dev_install_command, environment
+
 LOWEST_ENV = ROOT / ".venv-lowest"
-DEV_CONSTRAINTS = ROOT / "constraints" / "dev.txt"
 LOWEST_REQUIREMENTS = [
     "Django>=4.2,<4.3",
     "djangorestframework>=3.15,<3.16",
@@ -57,34 +54,37 @@ def main() -> int:
         results.append((name, ok, time.monotonic() - started))
         return ok
 
-    dev = _environment(DEV_ENV)
-    installed = step(
-        "install (dev)",
-        [dev, "-m", "pip", "install", "-q", "-e", ".[dev]", "-c", str(DEV_CONSTRAINTS)],
-    )
-    if installed:
-        bin_dir = Path(dev).parent
+    dev = environment(DEV_ENV)
+    if step("install (dev)", dev_install_command(dev)):
+        bin_dir = dev.parent
         step("ruff check", [str(bin_dir / "ruff"), "check", "."])
         step("ruff format", [str(bin_dir / "ruff"), "format", "--check", "."])
         step("mypy --strict", [str(bin_dir / "mypy")])
         step("basedpyright", [str(bin_dir / "basedpyright")])
         step(
             "basedpyright --verifytypes",
-            [str(bin_dir / "basedpyright"), "--verifytypes", "restflow_testing", "--ignoreexternal"],
-            check_output=r"Completeness score: 100(\.0)?%",
+            [
+                str(bin_dir / "basedpyright"),
+                "--verifytypes",
+                "restflow_testing",
+                "--ignoreexternal",
+            ],
+            check_output=r"completeness score: 100(\.0)?%",
         )
         if (ROOT / "mkdocs.yml").exists():
             step("mkdocs build --strict", [str(bin_dir / "mkdocs"), "build", "--strict", "-q"])
-        step("pytest (latest versions)", [dev, "-m", "pytest", "-q", "-p", "xdist", "-n", "2"])
+        step("pytest (latest versions)", [str(dev), "-m", "pytest", "-q", "-p", "xdist", "-n", "2"])
 
     if not fast:
-        lowest = _environment(LOWEST_ENV)
+        lowest = str(environment(LOWEST_ENV))
         if step(
             "install (lowest versions)",
             [lowest, "-m", "pip", "install", "-q", "-e", ".", *LOWEST_REQUIREMENTS],
         ):
             step("versions (lowest)", [lowest, "-c", _VERSIONS])
-            step("pytest (lowest versions)", [lowest, "-m", "pytest", "-q", "-p", "xdist", "-n", "2"])
+            step(
+                "pytest (lowest versions)", [lowest, "-m", "pytest", "-q", "-p", "xdist", "-n", "2"]
+            )
 
     print("\n=== summary")
     for name, ok, seconds in results:
@@ -98,18 +98,6 @@ _VERSIONS = (
     "import django, rest_framework; "
     "print('Django', django.get_version(), '/ DRF', rest_framework.VERSION)"
 )
-
-
-def _environment(path: Path) -> str:
-    """The python of the virtual environment at ``path``, created (with pip) when missing."""
-    python = path / "bin" / "python"
-    if not python.exists():
-        print(f"=== creating {path.name}", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(path)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True
-        )
-    return str(python)
 
 
 if __name__ == "__main__":
