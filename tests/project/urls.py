@@ -7,6 +7,8 @@ from tests.project.app import views_adrf, views_cache, views_django, views_drf, 
 
 router = DefaultRouter()
 router.register("articles", views_restflow.ArticleViewSet, basename="article")
+sync_router = DefaultRouter()
+sync_router.register("articles", views_drf.ArticleSyncViewSet, basename="sync-article")
 
 urlpatterns = [
     path("restflow/echo/", views_restflow.RestflowEchoView.as_view()),
@@ -14,6 +16,7 @@ urlpatterns = [
     path("restflow/", include(router.urls)),
     path("adrf/echo/", views_adrf.AdrfEchoView.as_view()),
     path("drf/echo/", views_drf.DrfEchoView.as_view()),
+    path("drf/", include(sync_router.urls)),
     path("django/echo/", views_django.echo),
     path("django/redirect/", views_django.redirect_to_echo),
     path("django/boom/", views_django.boom),

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,4 @@ class SuiteAppConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self) -> None:
-        from tests.project.app import signals  # noqa: F401  (connects the receivers)
+        import_module("tests.project.app.signals")  # connects the receivers

@@ -5,8 +5,11 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.viewsets import ModelViewSet
 
 from tests.project.app.echo import describe
+from tests.project.app.models import Article
+from tests.project.app.serializers import ArticleSerializer
 
 
 class DrfEchoView(APIView):
@@ -24,3 +27,10 @@ class DrfEchoView(APIView):
 
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(describe(request))
+
+
+class ArticleSyncViewSet(ModelViewSet[Article]):
+    """DRF's sync model viewset over the same model as the restflow one."""
+
+    queryset = Article.objects.order_by("id")
+    serializer_class = ArticleSerializer
