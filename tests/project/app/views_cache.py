@@ -3,9 +3,9 @@
 from typing import Any
 
 from django.core.cache import cache
-from restflow.views import AsyncAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from restflow.views import AsyncAPIView
 
 from tests.project.app.models import Article
 from tests.project.app.signals import ARTICLE_COUNT_KEY
