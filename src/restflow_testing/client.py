@@ -1,0 +1,1033 @@
+"""The async API test client: DRF's ``APIClient`` over Django's ``AsyncClient``."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Mapping, Sequence
+from copy import copy
+from functools import partial
+from http import HTTPStatus
+from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING, Any, Final, Literal, cast, overload
+from urllib.parse import urljoin, urlsplit
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.test import signals
+from django.test.client import (
+    AsyncClient,
+    ClientMixin,
+    RedirectCycleError,
+)
+from django.test.utils import ContextList
+from django.urls import resolve
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
+
+from restflow_testing._handler import ForceAuthAsyncClientHandler
+from restflow_testing._scope import (
+    Headers,
+    QueryData,
+    URLPath,
+    assemble,
+    cookie_header,
+    credential_headers,
+    query_string,
+    request_scope,
+)
+from restflow_testing.encoding import (
+    EncodedBody,
+    JSONData,
+    MultipartData,
+    RawBody,
+    RenderData,
+    encode_data,
+)
+from restflow_testing.response import APIResponse, as_api_response
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.base import SessionBase
+    from rest_framework.renderers import BaseRenderer
+
+__all__ = ["AsyncAPIClient", "QueryData", "URLPath"]
+
+
+_REDIRECTS: Final = frozenset(
+    {
+        HTTPStatus.MOVED_PERMANENTLY,
+        HTTPStatus.FOUND,
+        HTTPStatus.SEE_OTHER,
+        HTTPStatus.TEMPORARY_REDIRECT,
+        HTTPStatus.PERMANENT_REDIRECT,
+    }
+)
+_KEEP_METHOD: Final = frozenset({HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMANENT_REDIRECT})
+_HAS_ASYNC_AUTH: Final = hasattr(ClientMixin, "alogin")
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _store_rendered(
+    store: dict[str, Any],
+    signal: object,
+    sender: object,
+    template: object,
+    context: Any,
+    **kwargs: object,
+) -> None:
+    """Record a template rendered while serving a request, with a copy of its context."""
+    store.setdefault("templates", []).append(template)
+    store.setdefault("context", ContextList()).append(copy(context))
+
+
+class AsyncAPIClient(AsyncClient):
+    """An async test client for DRF APIs, a drop-in for Django's ``AsyncClient`` and DRF's
+    ``APIClient``. Every request runs through the project's ASGI stack (middleware, URL
+    routing, the view, async or sync) in the calling event loop.
+
+    **Bodies.** ``post``, ``put``, ``patch``, ``delete`` and ``options`` encode ``data`` as
+    DRF's ``APIRequestFactory`` does: with ``content_type=...`` it is the raw body;
+    otherwise ``format`` (default ``REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"]``) picks
+    a renderer from ``TEST_REQUEST_RENDERER_CLASSES``, so multipart uploads work with every
+    one of these verbs. Settings are read on each request, so ``override_settings`` applies.
+    Set the class attributes ``default_format`` or ``renderer_classes_list`` to pin them
+    instead. An unknown format raises ``ValueError`` naming the available ones, ``format``
+    together with ``content_type`` raises ``TypeError``. ``get``, ``head`` and ``trace``
+    send ``data`` as the query string.
+
+    **Headers.** WSGI-style keywords (``HTTP_AUTHORIZATION="Token abc"``, ``CONTENT_TYPE``,
+    ``REMOTE_ADDR``, ``SERVER_NAME``...) and Django's ``headers={"Authorization": ...}``
+    both work: per request, as constructor defaults (``AsyncAPIClient(HTTP_HOST=...)``) and,
+    for headers, through :meth:`credentials`. Each header is sent once; the most specific
+    value wins (per request, then credentials, then defaults).
+
+    **Authentication.** :meth:`force_authenticate` for DRF views (async or sync, no database
+    I/O), :meth:`credentials` for token headers, and Django's session login:
+    ``login``/``force_login`` and their async forms ``alogin``/``aforce_login``/``alogout``
+    on every supported Django version. :meth:`logout` is safe inside an async test.
+
+    **CSRF.** Views see requests as exempt from CSRF checks unless the client is built with
+    ``enforce_csrf_checks=True``.
+
+    **Responses** are :class:`~restflow_testing.APIResponse`. ``follow=True`` follows
+    redirects (recording ``redirect_chain``); an exception raised by the view is re-raised
+    unless ``raise_request_exception=False``, in which case the 500 response carries it in
+    ``exc_info``. ``query_params=`` works on every supported Django version.
+    """
+
+    default_format: str | None = None
+    """The format used when a request passes none; ``None``: ``TEST_REQUEST_DEFAULT_FORMAT``."""
+
+    renderer_classes_list: Sequence[type[BaseRenderer]] | None = None
+    """Renderers that provide formats; ``None``: ``TEST_REQUEST_RENDERER_CLASSES``."""
+
+    handler: ForceAuthAsyncClientHandler
+    cookies: SimpleCookie
+
+    def __init__(
+        self,
+        enforce_csrf_checks: bool = False,
+        raise_request_exception: bool = True,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **defaults: Any,
+    ) -> None:
+        if query_params:
+            defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
+        super().__init__(enforce_csrf_checks, raise_request_exception, headers=headers, **defaults)
+        self.handler = ForceAuthAsyncClientHandler(enforce_csrf_checks)
+        self._credentials: dict[str, Any] = {}
+        self._credential_headers: Headers = {}
+
+    # Authentication -----------------------------------------------------------------
+
+    def credentials(self, **kwargs: Any) -> None:
+        """Send these headers (WSGI-style keys) with every later request, replacing any set
+        before; no arguments clears them. Keys must start with ``HTTP_`` or ``CONTENT_``
+        (``ValueError`` otherwise). A header passed to one request overrides them there."""
+        converted = credential_headers(kwargs)
+        self._credentials = dict(kwargs)
+        self._credential_headers = converted
+
+    def force_authenticate(
+        self, user: AbstractBaseUser | AnonymousUser | None = None, token: object = None
+    ) -> None:
+        """Authenticate later requests to DRF views as ``user`` with ``token`` (``request.auth``),
+        bypassing the authentication classes, for async and sync views alike, without
+        database I/O. With no arguments forced authentication stops and, as with DRF's
+        client, the client's session cookie is dropped so later requests are anonymous."""
+        self.handler._force_user = user
+        self.handler._force_token = token
+        if user is None and token is None:
+            self.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+
+    def logout(self) -> None:
+        """Clear credentials, forced authentication and the client's cookies (so its session).
+
+        Outside an event loop the server-side session is flushed too, as Django's client
+        does. Inside a running event loop (an async test) no database I/O happens: the
+        client forgets the session and the server-side record is left to expire; use
+        ``await alogout()`` to end it on the server as well."""
+        self._clear_auth()
+        if settings.SESSION_COOKIE_NAME in self.cookies and not _in_event_loop():
+            super().logout()
+        self.cookies = SimpleCookie()
+
+    async def alogout(self) -> None:
+        """Clear credentials, forced authentication and cookies, and end the session on the
+        server (Django's ``alogout``, also on Django versions that lack it)."""
+        self._clear_auth()
+        if settings.SESSION_COOKIE_NAME in self.cookies:
+            if _HAS_ASYNC_AUTH:
+                await super().alogout()
+            else:
+                await sync_to_async(ClientMixin.logout)(self)
+        self.cookies = SimpleCookie()
+
+    async def alogin(self, **credentials: Any) -> bool:
+        """Log in through the authentication backends, as ``login()``; ``False`` when the
+        credentials are rejected."""
+        if _HAS_ASYNC_AUTH:
+            return await super().alogin(**credentials)
+        return await sync_to_async(self.login)(**credentials)
+
+    async def aforce_login(self, user: AbstractBaseUser, backend: str | None = None) -> None:
+        """Start a session for ``user`` without checking credentials, as ``force_login()``."""
+        if _HAS_ASYNC_AUTH:
+            await super().aforce_login(cast("Any", user), backend)
+        else:
+            await sync_to_async(self.force_login)(cast("Any", user), backend)
+
+    async def asession(self) -> SessionBase:
+        """The client's session store, created and saved when there is none yet."""
+        if _HAS_ASYNC_AUTH:
+            return await super().asession()
+        return await sync_to_async(lambda: self.session)()
+
+    def _clear_auth(self) -> None:
+        self._credentials = {}
+        self._credential_headers = {}
+        self.handler._force_user = None
+        self.handler._force_token = None
+
+    # Sending -----------------------------------------------------------------------
+
+    def _encode(self, data: object, format: str | None, content_type: str | None) -> EncodedBody:
+        return encode_data(
+            data,
+            format,
+            content_type,
+            default_format=self.default_format,
+            renderer_classes=self.renderer_classes_list,
+        )
+
+    async def request(self, **request: Any) -> APIResponse:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        """Send one request built from ASGI scope keys (``method``, ``path``, ``headers``...),
+        adding the client's defaults, credentials and cookies, and return its response."""
+        scope = assemble(
+            request, self.defaults, self._credential_headers, cookie_header(self.cookies)
+        )
+        rendered: dict[str, Any] = {}
+        template_uid = f"template-render-{id(scope)}"
+        signals.template_rendered.connect(
+            partial(_store_rendered, rendered), dispatch_uid=template_uid
+        )
+        errors: list[Any] = []
+
+        def on_exception(sender: object, request: object = None, **kwargs: object) -> None:
+            if getattr(request, "scope", None) is scope:
+                errors.append(sys.exc_info())
+
+        exception_uid = f"request-exception-{id(scope)}"
+        got_request_exception.connect(on_exception, dispatch_uid=exception_uid)
+        try:
+            raw = await self.handler(scope)
+        finally:
+            signals.template_rendered.disconnect(dispatch_uid=template_uid)
+            got_request_exception.disconnect(dispatch_uid=exception_uid)
+        response = as_api_response(raw)
+        if errors:
+            response.exc_info = errors[-1]
+            if self.raise_request_exception:
+                raise errors[-1][1]
+        else:
+            response.exc_info = None
+        response.client = self
+        response.request = scope
+        response.redirect_chain = []
+        if rendered:
+            response.templates = rendered["templates"]
+            context = rendered["context"]
+            response.context = context[0] if len(context) == 1 else context
+        else:
+            response.templates = []
+            response.context = None
+        urlconf = getattr(response.asgi_request, "urlconf", None)
+        path = scope["path"]
+        lazy: Any = SimpleLazyObject(lambda: resolve(path, urlconf=urlconf))
+        response.resolver_match = lazy
+        if response.cookies:
+            self.cookies.update(response.cookies)
+        return response
+
+    async def _send(
+        self,
+        method: str,
+        path: URLPath,
+        body: bytes,
+        content_type: str | None,
+        follow: bool,
+        secure: bool,
+        headers: Mapping[str, str] | None,
+        query_params: QueryData | None,
+        query_string: str | None,
+        extra: dict[str, Any],
+    ) -> APIResponse:
+        scope = request_scope(
+            method, path, body, content_type, secure, headers, query_params, query_string, extra
+        )
+        response = await self.request(**scope)
+        if follow:
+            response = await self._follow(response, body, content_type, secure, headers, extra)
+        return response
+
+    async def _follow(
+        self,
+        response: APIResponse,
+        body: bytes,
+        content_type: str | None,
+        secure: bool,
+        headers: Mapping[str, str] | None,
+        extra: dict[str, Any],
+    ) -> APIResponse:
+        chain: list[tuple[str, int]] = []
+        while response.status_code in _REDIRECTS:
+            location = response["Location"]
+            chain.append((location, response.status_code))
+            url = urlsplit(location)
+            redirect_extra = dict(extra)
+            if url.scheme:
+                secure = url.scheme == "https"
+            if url.hostname:
+                redirect_extra["HTTP_HOST"] = url.hostname
+                redirect_extra["SERVER_NAME"] = url.hostname
+            if url.port:
+                redirect_extra["SERVER_PORT"] = str(url.port)
+            path = url.path or "/"
+            if not path.startswith("/"):
+                path = urljoin(response.request["path"], path)
+            if response.status_code in _KEEP_METHOD:
+                method = response.request["method"]
+            else:
+                method, body, content_type = "GET", b"", None
+            scope = request_scope(
+                method, path, body, content_type, secure, headers, None, url.query, redirect_extra
+            )
+            response = await self.request(**scope)
+            response.redirect_chain = chain
+            if chain[-1] in chain[:-1]:
+                raise RedirectCycleError("Redirect loop detected.", last_response=response)
+            if len(chain) > 20:
+                raise RedirectCycleError("Too many redirects.", last_response=response)
+        return response
+
+    # Verbs -------------------------------------------------------------------------
+
+    async def get(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: QueryData | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a GET request; ``data`` (or ``query_params``, not both) is the query string."""
+        return await self._send(
+            "GET",
+            path,
+            b"",
+            None,
+            follow,
+            secure,
+            headers,
+            query_params,
+            query_string(data, query_params),
+            extra,
+        )
+
+    async def head(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: QueryData | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a HEAD request; ``data`` (or ``query_params``, not both) is the query string."""
+        return await self._send(
+            "HEAD",
+            path,
+            b"",
+            None,
+            follow,
+            secure,
+            headers,
+            query_params,
+            query_string(data, query_params),
+            extra,
+        )
+
+    async def trace(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: QueryData | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a TRACE request; ``data`` (or ``query_params``, not both) is the query string."""
+        return await self._send(
+            "TRACE",
+            path,
+            b"",
+            None,
+            follow,
+            secure,
+            headers,
+            query_params,
+            query_string(data, query_params),
+            extra,
+        )
+
+    async def generic(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        method: str,
+        path: URLPath,
+        data: RawBody = b"",
+        content_type: str | None = "application/octet-stream",
+        secure: bool = False,
+        *,
+        follow: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a request with any method and ``data`` as the raw body."""
+        body = data.encode(settings.DEFAULT_CHARSET) if isinstance(data, str) else data
+        return await self._send(
+            method.upper(),
+            path,
+            body,
+            content_type if body else None,
+            follow,
+            secure,
+            headers,
+            query_params,
+            None,
+            extra,
+        )
+
+    @overload  # type: ignore[override]
+    async def post(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def post(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def post(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def post(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def post(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def post(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def post(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    async def post(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a POST request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return await self._send(
+            "POST", path, body, ctype, follow, secure, headers, query_params, None, extra
+        )
+
+    @overload  # type: ignore[override]
+    async def put(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def put(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def put(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def put(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def put(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def put(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def put(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    async def put(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a PUT request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return await self._send(
+            "PUT", path, body, ctype, follow, secure, headers, query_params, None, extra
+        )
+
+    @overload  # type: ignore[override]
+    async def patch(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def patch(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def patch(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def patch(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def patch(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def patch(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def patch(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    async def patch(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a PATCH request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return await self._send(
+            "PATCH", path, body, ctype, follow, secure, headers, query_params, None, extra
+        )
+
+    @overload  # type: ignore[override]
+    async def delete(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def delete(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def delete(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def delete(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def delete(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def delete(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def delete(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    async def delete(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a DELETE request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return await self._send(
+            "DELETE", path, body, ctype, follow, secure, headers, query_params, None, extra
+        )
+
+    @overload  # type: ignore[override]
+    async def options(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def options(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def options(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def options(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def options(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def options(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    @overload
+    async def options(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        follow: bool = False,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse: ...
+    async def options(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> APIResponse:
+        """Send a OPTIONS request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return await self._send(
+            "OPTIONS", path, body, ctype, follow, secure, headers, query_params, None, extra
+        )

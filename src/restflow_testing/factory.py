@@ -1,0 +1,745 @@
+"""The async API request factory: DRF's ``APIRequestFactory`` producing ASGI requests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
+
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpRequest
+from django.test.client import AsyncRequestFactory, FakePayload
+from django.utils.http import urlencode
+
+from restflow_testing._handler import apply_meta
+from restflow_testing._scope import assemble, cookie_header, query_string, request_scope
+from restflow_testing.client import QueryData, URLPath
+from restflow_testing.encoding import (
+    EncodedBody,
+    JSONData,
+    MultipartData,
+    RawBody,
+    RenderData,
+    encode_data,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from rest_framework.renderers import BaseRenderer
+
+__all__ = ["AsyncAPIRequestFactory", "force_authenticate"]
+
+
+def force_authenticate(
+    request: HttpRequest,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    token: object = None,
+) -> None:
+    """Make DRF authenticate ``request`` as ``user`` with ``token`` (``request.auth``),
+    bypassing the view's authentication classes, in async and sync views alike."""
+    marked: Any = request
+    marked._force_auth_user = user
+    marked._force_auth_token = token
+
+
+class AsyncAPIRequestFactory(AsyncRequestFactory):
+    """Builds ``ASGIRequest`` objects for calling a view directly: ``await view(request)``.
+
+    The verbs, their arguments and the body encoding are those of
+    :class:`~restflow_testing.AsyncAPIClient` (without ``follow``): ``post``, ``put``,
+    ``patch``, ``delete`` and ``options`` render ``data`` with the format's DRF renderer
+    (settings read per request) or send it raw with ``content_type=...``; ``get``, ``head``
+    and ``trace`` send it as the query string. WSGI-style keywords and ``headers=`` work per
+    request and as constructor defaults. Each request carries the factory's CSRF choice:
+    exempt from CSRF checks unless ``enforce_csrf_checks=True``. Use
+    :func:`force_authenticate` to authenticate one request.
+    """
+
+    default_format: str | None = None
+    """The format used when a request passes none; ``None``: ``TEST_REQUEST_DEFAULT_FORMAT``."""
+
+    renderer_classes_list: Sequence[type[BaseRenderer]] | None = None
+    """Renderers that provide formats; ``None``: ``TEST_REQUEST_RENDERER_CLASSES``."""
+
+    def __init__(
+        self,
+        enforce_csrf_checks: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **defaults: Any,
+    ) -> None:
+        if query_params:
+            defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
+        super().__init__(headers=headers, **defaults)
+        self.enforce_csrf_checks = enforce_csrf_checks
+
+    def _encode(self, data: object, format: str | None, content_type: str | None) -> EncodedBody:
+        return encode_data(
+            data,
+            format,
+            content_type,
+            default_format=self.default_format,
+            renderer_classes=self.renderer_classes_list,
+        )
+
+    def request(self, **request: Any) -> ASGIRequest:
+        """Build a request from ASGI scope keys (``method``, ``path``, ``headers``...) plus the
+        factory's defaults and cookies."""
+        scope = assemble(request, self.defaults, {}, cookie_header(self.cookies))
+        body_file: Any = scope.pop("_body_file", None) or FakePayload(b"")
+        stream: Any = LimitedStream(body_file, len(body_file))
+        built = ASGIRequest(scope, stream)
+        apply_meta(built)
+        marked: Any = built
+        marked._dont_enforce_csrf_checks = not self.enforce_csrf_checks
+        return built
+
+    def _build(
+        self,
+        method: str,
+        path: URLPath,
+        body: bytes,
+        content_type: str | None,
+        secure: bool,
+        headers: Mapping[str, str] | None,
+        query_params: QueryData | None,
+        query_string: str | None,
+        extra: dict[str, Any],
+    ) -> ASGIRequest:
+        scope = request_scope(
+            method, path, body, content_type, secure, headers, query_params, query_string, extra
+        )
+        return self.request(**scope)
+
+    def get(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: QueryData | None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a GET request; ``data`` (or ``query_params``, not both) is the query string."""
+        return self._build(
+            "GET",
+            path,
+            b"",
+            None,
+            secure,
+            headers,
+            query_params,
+            query_string(data, query_params),
+            extra,
+        )
+
+    def head(
+        self,
+        path: URLPath,
+        data: QueryData | None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a HEAD request; ``data`` (or ``query_params``, not both) is the query string."""
+        return self._build(
+            "HEAD",
+            path,
+            b"",
+            None,
+            secure,
+            headers,
+            query_params,
+            query_string(data, query_params),
+            extra,
+        )
+
+    def trace(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: QueryData | None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a TRACE request; ``data`` (or ``query_params``, not both) is the query string."""
+        return self._build(
+            "TRACE",
+            path,
+            b"",
+            None,
+            secure,
+            headers,
+            query_params,
+            query_string(data, query_params),
+            extra,
+        )
+
+    def generic(
+        self,
+        method: str,
+        path: URLPath,
+        data: RawBody = b"",
+        content_type: str | None = "application/octet-stream",
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a request with any method and ``data`` as the raw body."""
+        body = data.encode(settings.DEFAULT_CHARSET) if isinstance(data, str) else data
+        return self._build(
+            method.upper(),
+            path,
+            body,
+            content_type if body else None,
+            secure,
+            headers,
+            query_params,
+            None,
+            extra,
+        )
+
+    @overload  # type: ignore[override]
+    def post(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def post(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def post(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def post(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def post(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def post(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def post(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    def post(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a POST request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return self._build("POST", path, body, ctype, secure, headers, query_params, None, extra)
+
+    @overload  # type: ignore[override]
+    def put(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def put(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def put(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def put(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def put(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def put(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def put(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    def put(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a PUT request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return self._build("PUT", path, body, ctype, secure, headers, query_params, None, extra)
+
+    @overload  # type: ignore[override]
+    def patch(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def patch(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def patch(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def patch(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def patch(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def patch(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def patch(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    def patch(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a PATCH request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return self._build("PATCH", path, body, ctype, secure, headers, query_params, None, extra)
+
+    @overload  # type: ignore[override]
+    def delete(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def delete(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def delete(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def delete(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def delete(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def delete(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def delete(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    def delete(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a DELETE request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return self._build("DELETE", path, body, ctype, secure, headers, query_params, None, extra)
+
+    @overload  # type: ignore[override]
+    def options(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: Literal["json"] | None = None,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def options(
+        self,
+        path: URLPath,
+        data: MultipartData | None,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def options(
+        self,
+        path: URLPath,
+        data: MultipartData | None = None,
+        *,
+        format: Literal["multipart"],
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def options(
+        self,
+        path: URLPath,
+        data: JSONData = None,
+        format: None = None,
+        *,
+        content_type: Literal["application/json"],
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def options(
+        self,
+        path: URLPath,
+        data: RawBody | None = None,
+        format: None = None,
+        *,
+        content_type: str,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def options(
+        self,
+        path: URLPath,
+        data: RenderData,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    @overload
+    def options(
+        self,
+        path: URLPath,
+        data: RenderData = None,
+        *,
+        format: str,
+        content_type: None = None,
+        secure: bool = False,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest: ...
+    def options(  # pyright: ignore[reportIncompatibleMethodOverride]
+        self,
+        path: URLPath,
+        data: object = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        secure: bool = False,
+        *,
+        headers: Mapping[str, str] | None = None,
+        query_params: QueryData | None = None,
+        **extra: Any,
+    ) -> ASGIRequest:
+        """Build a OPTIONS request; ``data`` is encoded as described in the class docstring."""
+        body, ctype = self._encode(data, format, content_type)
+        return self._build("OPTIONS", path, body, ctype, secure, headers, query_params, None, extra)

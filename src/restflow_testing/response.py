@@ -1,0 +1,97 @@
+"""The response type the async API client returns."""
+
+from __future__ import annotations
+
+import json as _json
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http.response import HttpResponseBase
+
+if TYPE_CHECKING:
+    from django.core.handlers.asgi import ASGIRequest
+    from django.template.base import Template
+    from django.test.client import AsyncClient
+    from django.test.utils import ContextList
+    from django.urls import ResolverMatch
+
+__all__ = ["APIResponse"]
+
+_JSON_CONTENT_TYPE = re.compile(r"^application\/(.+\+)?json", re.IGNORECASE)
+
+
+class APIResponse(HttpResponseBase):
+    """What :class:`~restflow_testing.AsyncAPIClient` returns: the view's own response object
+    (still an instance of its class, ``Response``, ``JsonResponse``...) that is also an
+    ``APIResponse``, so Django's assertions accept it and these attributes are typed:
+
+    - ``status_code``, ``headers`` (and ``response["Header"]``), ``content``, ``cookies``;
+    - ``json()``: the body parsed as JSON (``ValueError`` when the content type is not JSON);
+    - ``data``: the data a DRF ``Response`` was built with. On other responses reading it
+      raises ``AttributeError`` saying to use ``json()`` or ``content``;
+    - ``request``: the ASGI scope the client sent; ``asgi_request``: the ``ASGIRequest``
+      the view received;
+    - ``redirect_chain``: ``(url, status)`` of each redirect followed (empty unless
+      ``follow=True``);
+    - ``exc_info``: what the view raised, kept when ``raise_request_exception=False``;
+    - ``templates``, ``context``, ``resolver_match``, ``client``, as Django's test client.
+    """
+
+    content: bytes
+    data: Any
+    request: dict[str, Any]
+    asgi_request: ASGIRequest
+    client: AsyncClient
+    redirect_chain: list[tuple[str, int]]
+    exc_info: Any
+    templates: list[Template]
+    context: ContextList | dict[str, Any] | None
+    resolver_match: ResolverMatch
+
+    def json(self, **kwargs: Any) -> Any:
+        """The body parsed as JSON (``kwargs`` go to ``json.loads``), parsed once and kept.
+
+        Raises ``ValueError`` when the response's content type is not JSON."""
+        cached: Any = self.__dict__.get("_json", _MISSING)
+        if cached is not _MISSING:
+            return cached
+        content_type = self.get("Content-Type") or ""
+        if not _JSON_CONTENT_TYPE.match(content_type):
+            raise ValueError(f'Content-Type header is "{content_type}", not "application/json"')
+        parsed = _json.loads(self.content.decode(self.charset), **kwargs)
+        self.__dict__["_json"] = parsed
+        return parsed
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "data":
+                raise AttributeError(
+                    f"This {type(self).__name__} is not a DRF Response, so it has no .data. "
+                    "Use .json() to parse a JSON body, or .content for the raw bytes."
+                )
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
+
+
+_MISSING: Any = object()
+
+_classes: dict[type[HttpResponseBase], type[APIResponse]] = {}
+
+
+def as_api_response(response: HttpResponseBase) -> APIResponse:
+    """Make ``response`` an :class:`APIResponse` in place, keeping its own class as a base."""
+    cls = type(response)
+    api_class = _classes.get(cls)
+    if api_class is None:
+        if isinstance(response, APIResponse):
+            return response
+        api_class = type(
+            cls.__name__,
+            (APIResponse, cls),
+            {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
+        )
+        _classes[cls] = api_class
+    response.__class__ = api_class
+    return cast("APIResponse", response)
