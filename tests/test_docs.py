@@ -1,0 +1,465 @@
+"""Every Python example in the documentation runs here, so a doc example that breaks fails CI.
+
+The harness reads the fenced ``python`` blocks of ``docs/**/*.md`` and ``README.md`` and runs
+each one according to what it contains (``docs/docs-tests.md`` states the rules for authors):
+
+* a block defining ``unittest.TestCase`` subclasses is executed as a module and its tests run with
+  unittest's runner against the suite's project and test database; at least one test must run
+  and all must pass;
+* a block with module-level ``test_*`` functions is run by pytest in a subprocess (the package's
+  plugin loads through its entry point); at least one test must pass and none may fail;
+* a block that only includes a file (``--8<-- "path"``) must name an existing file;
+* any other block is a snippet, run as a coroutine (top-level ``await`` allowed) inside a
+  database transaction that is rolled back;
+* a block preceded by ``<!-- docs-test: skip (reason) -->`` is only compiled.
+
+Code is compiled with the Markdown file as its file name and the block's own line numbers, so a
+traceback points at the line of the page that failed.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import io
+import re
+import subprocess
+import sys
+import types
+import unittest
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from asgiref.sync import async_to_sync
+from pytest_django import DjangoDbBlocker
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+_MARKER = re.compile(r"^\s*<!--\s*docs-test:(?P<body>.*?)-->\s*$")
+_SKIP = re.compile(r"^\s*skip\s*\((?P<reason>[^)]*\S[^)]*)\)\s*$")
+_INCLUDE = re.compile(r"""^\s*--8<--\s*["'](?P<path>[^"']+)["']\s*$""")
+_PYTHON = {"python", "py", "python3"}
+
+Kind = Literal["skip", "include", "unittest", "pytest", "snippet"]
+
+
+class DocExampleError(AssertionError):
+    """A documentation example failed; the message says which block and why."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced code block of a Markdown page."""
+
+    source: Path
+    line: int
+    """1-based line number of the block's first code line."""
+    language: str
+    code: str
+    skip_reason: str | None = None
+
+    @property
+    def ident(self) -> str:
+        try:
+            shown = self.source.relative_to(ROOT)
+        except ValueError:
+            shown = self.source
+        return f"{shown}:{self.line}"
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"\W+", "_", self.ident).strip("_")
+
+    def compiled(self) -> types.CodeType:
+        """The block compiled with top-level ``await`` allowed, at its real line numbers."""
+        padded = "\n" * (self.line - 1) + self.code
+        try:
+            return compile(
+                padded,
+                str(self.source),
+                "exec",
+                flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                dont_inherit=True,
+            )
+        except SyntaxError as error:
+            raise DocExampleError(f"{self.ident}: the example does not compile: {error}") from None
+
+    def kind(self) -> Kind:
+        if self.skip_reason is not None:
+            return "skip"
+        lines = [line for line in self.code.splitlines() if line.strip()]
+        if lines and all(_INCLUDE.match(line) for line in lines):
+            return "include"
+        tree = ast.parse(self.code)
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+                "test_"
+            ):
+                return "pytest"
+        if any(isinstance(node, ast.ClassDef) for node in tree.body):
+            return "unittest"
+        return "snippet"
+
+
+def extract_blocks(path: Path, text: str | None = None) -> list[Block]:
+    """The fenced code blocks of a Markdown file, with the skip marker that precedes each."""
+    lines = (path.read_text(encoding="utf-8") if text is None else text).splitlines()
+    blocks: list[Block] = []
+    index = 0
+    while index < len(lines):
+        opening = _FENCE.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        indent, fence = opening["indent"], opening["fence"]
+        info = opening["info"].strip()
+        language = info.split()[0].lstrip("{.").rstrip("}").lower() if info else ""
+        body: list[str] = []
+        end = index + 1
+        while end < len(lines):
+            stripped = lines[end].strip()
+            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+                break
+            line = lines[end]
+            body.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
+            end += 1
+        else:
+            raise DocExampleError(f"{path}:{index + 1}: code fence is never closed")
+        skip_reason = _skip_reason(path, lines, index)
+        blocks.append(
+            Block(
+                source=path,
+                line=index + 2,
+                language=language,
+                code="\n".join(body) + "\n",
+                skip_reason=skip_reason,
+            )
+        )
+        index = end + 1
+    return blocks
+
+
+def _skip_reason(path: Path, lines: list[str], fence_index: int) -> str | None:
+    previous = fence_index - 1
+    while previous >= 0 and not lines[previous].strip():
+        previous -= 1
+    if previous < 0:
+        return None
+    marker = _MARKER.match(lines[previous])
+    if marker is None:
+        return None
+    skip = _SKIP.match(marker["body"])
+    if skip is None:
+        raise DocExampleError(
+            f"{path}:{previous + 1}: unknown docs-test marker {lines[previous].strip()!r}; "
+            "the only marker is <!-- docs-test: skip (reason) -->, with a reason"
+        )
+    return skip["reason"].strip()
+
+
+def doc_sources() -> list[Path]:
+    sources = sorted(DOCS.rglob("*.md"))
+    readme = ROOT / "README.md"
+    if readme.exists():
+        sources.append(readme)
+    return sources
+
+
+def python_blocks() -> list[Block]:
+    return [
+        block
+        for source in doc_sources()
+        for block in extract_blocks(source)
+        if block.language in _PYTHON
+    ]
+
+
+BLOCKS = python_blocks()
+
+
+# Running blocks ------------------------------------------------------------------------------
+
+
+def _new_module(block: Block) -> types.ModuleType:
+    module = types.ModuleType(f"docs_examples.{block.slug}")
+    module.__file__ = str(block.source)
+    sys.modules[module.__name__] = module
+    return module
+
+
+def _execute(block: Block, module: types.ModuleType) -> None:
+    code = block.compiled()
+    namespace: dict[str, Any] = module.__dict__
+    if code.co_flags & inspect.CO_COROUTINE:
+
+        async def run() -> None:
+            awaitable: Any = eval(code, namespace)
+            await awaitable
+
+        async_to_sync(run)()
+    else:
+        exec(code, namespace)
+
+
+def _test_cases_of(module: types.ModuleType) -> list[type[unittest.TestCase]]:
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, unittest.TestCase)
+        and value.__module__ == module.__name__
+    ]
+
+
+def run_snippet(block: Block) -> None:
+    """Run a snippet; the caller provides the database transaction."""
+    module = _new_module(block)
+    try:
+        _execute(block, module)
+    except DocExampleError:
+        raise
+    except Exception as error:
+        raise DocExampleError(f"{block.ident}: the snippet raised {error!r}") from error
+    finally:
+        sys.modules.pop(module.__name__, None)
+
+
+def run_unittest_block(block: Block, django_db_blocker: DjangoDbBlocker) -> unittest.TestResult:
+    """Execute the block as a module and run the test cases it defines."""
+    module = _new_module(block)
+    try:
+        try:
+            _execute(block, module)
+        except Exception as error:
+            raise DocExampleError(f"{block.ident}: the example raised {error!r}") from error
+        cases = _test_cases_of(module)
+        if not cases:
+            raise DocExampleError(f"{block.ident}: the example defines no unittest.TestCase")
+        suite = unittest.TestSuite(
+            unittest.defaultTestLoader.loadTestsFromTestCase(case) for case in cases
+        )
+        stream = io.StringIO()
+        with django_db_blocker.unblock():
+            result = unittest.TextTestRunner(stream=stream, verbosity=2).run(suite)
+        if result.testsRun == 0:
+            raise DocExampleError(f"{block.ident}: the example's test cases hold no test")
+        if not result.wasSuccessful() or result.skipped:
+            raise DocExampleError(f"{block.ident}: the example's tests failed\n{stream.getvalue()}")
+        return result
+    finally:
+        sys.modules.pop(module.__name__, None)
+
+
+def check_include(block: Block) -> None:
+    for line in block.code.splitlines():
+        included = _INCLUDE.match(line)
+        if included is not None and not (ROOT / included["path"]).is_file():
+            raise DocExampleError(f"{block.ident}: included file {included['path']} is missing")
+
+
+@dataclass(frozen=True)
+class PytestOutcome:
+    passed: int
+    failed: int
+    report: str
+
+
+def run_pytest_blocks(blocks: list[Block], directory: Path) -> dict[str, PytestOutcome]:
+    """Run the pytest-style blocks in one pytest subprocess; outcomes by block ident."""
+    files: dict[str, Block] = {}
+    for block in blocks:
+        name = f"test_{block.slug}.py"
+        (directory / name).write_text("\n" * (block.line - 1) + block.code, encoding="utf-8")
+        files[name] = block
+    junit = directory / "junit.xml"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(ROOT),
+            "-o",
+            "junit_family=xunit1",
+            "--continue-on-collection-errors",
+            f"--junitxml={junit}",
+            *(str(directory / name) for name in files),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    report = completed.stdout + completed.stderr
+    counts: dict[str, list[int]] = {name: [0, 0] for name in files}
+    if junit.exists():
+        for case in ElementTree.parse(junit).getroot().iter("testcase"):
+            name = _owning_file(case, list(files))
+            if name is None:
+                continue
+            bad = any(case.find(tag) is not None for tag in ("failure", "error", "skipped"))
+            counts[name][1 if bad else 0] += 1
+    return {
+        files[name].ident: PytestOutcome(passed=passed, failed=failed, report=report)
+        for name, (passed, failed) in counts.items()
+    }
+
+
+def _owning_file(case: ElementTree.Element, names: list[str]) -> str | None:
+    """The generated file a junit test case (or collection error) belongs to."""
+    texts = [case.get("file", ""), case.get("classname", ""), case.get("name", "")]
+    texts += [child.get("message", "") + (child.text or "") for child in case]
+    for text in texts:
+        for name in names:
+            if name in text:
+                return name
+    return None
+
+
+# The tests -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pytest_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PytestOutcome]:
+    blocks = [block for block in BLOCKS if block.kind() == "pytest"]
+    directory = tmp_path_factory.mktemp("docs_pytest_blocks")
+    return run_pytest_blocks(blocks, directory) if blocks else {}
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[block.ident for block in BLOCKS])
+def test_doc_example(block: Block, request: pytest.FixtureRequest) -> None:
+    block.compiled()  # every block compiles, skipped ones included
+    kind = block.kind()
+    if kind == "skip":
+        return
+    if kind == "include":
+        check_include(block)
+    elif kind == "unittest":
+        request.getfixturevalue("django_db_setup")
+        blocker: DjangoDbBlocker = request.getfixturevalue("django_db_blocker")
+        run_unittest_block(block, blocker)
+    elif kind == "pytest":
+        outcomes: dict[str, PytestOutcome] = request.getfixturevalue("pytest_outcomes")
+        outcome = outcomes[block.ident]
+        if outcome.failed or not outcome.passed:
+            raise DocExampleError(
+                f"{block.ident}: {outcome.passed} passed, {outcome.failed} failed\n{outcome.report}"
+            )
+    else:
+        request.getfixturevalue("db")
+        run_snippet(block)
+
+
+# The harness itself --------------------------------------------------------------------------
+
+
+def _block(code: str, *, marker: str = "") -> Block:
+    text = f"{marker}\n```python\n{code}```\n"
+    (block,) = extract_blocks(ROOT / "docs" / "virtual.md", text)
+    return block
+
+
+def test_the_docs_have_examples_of_every_kind() -> None:
+    kinds = {block.kind() for block in BLOCKS}
+    assert {"unittest", "pytest", "snippet", "include"} <= kinds, kinds
+    assert len(BLOCKS) >= 30
+
+
+def test_extraction_reads_fences_languages_and_markers() -> None:
+    text = (
+        "Intro\n\n```bash\necho hi\n```\n\n<!-- docs-test: skip (needs a browser) -->\n"
+        "```python\nimport this_does_not_exist\n```\n\n!!! note\n    ```py\n    x = 1\n    ```\n"
+    )
+    bash, skipped, indented = extract_blocks(ROOT / "docs" / "virtual.md", text)
+    assert (bash.language, bash.line, bash.code) == ("bash", 4, "echo hi\n")
+    assert (skipped.kind(), skipped.skip_reason) == ("skip", "needs a browser")
+    assert (indented.language, indented.code, indented.line) == ("py", "x = 1\n", 14)
+
+
+def test_a_marker_without_a_reason_is_refused() -> None:
+    with pytest.raises(DocExampleError, match="reason"):
+        _block("x = 1\n", marker="<!-- docs-test: skip -->")
+
+
+def test_a_skipped_block_must_still_compile() -> None:
+    block = _block("def broken(:\n", marker="<!-- docs-test: skip (illustration) -->")
+    with pytest.raises(DocExampleError, match="does not compile"):
+        block.compiled()
+
+
+@pytest.mark.django_db
+def test_a_failing_snippet_fails_the_harness() -> None:
+    block = _block("import asyncio\nawait asyncio.sleep(0)\nassert 1 + 1 == 3\n")
+    assert block.kind() == "snippet"
+    with pytest.raises(DocExampleError, match=r"virtual\.md:3"):
+        run_snippet(block)
+
+
+@pytest.mark.django_db
+def test_snippets_run_top_level_await_against_the_suite_views() -> None:
+    block = _block(
+        "from django.test import AsyncClient\n"
+        "response = await AsyncClient().get('/django/echo/', {'q': 'x'})\n"
+        "assert response.json()['query'] == {'q': ['x']}\n"
+    )
+    run_snippet(block)
+
+
+def test_a_failing_test_case_fails_the_harness(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> None:
+    block = _block(
+        "from django.test import TestCase\n\n"
+        "class Wrong(TestCase):\n"
+        "    def test_arithmetic(self) -> None:\n"
+        "        self.assertEqual(1 + 1, 3)\n"
+    )
+    assert block.kind() == "unittest"
+    with pytest.raises(DocExampleError, match="tests failed"):
+        run_unittest_block(block, django_db_blocker)
+
+
+def test_a_block_with_classes_but_no_test_case_fails_the_harness(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> None:
+    block = _block("class NotATest:\n    pass\n")
+    with pytest.raises(DocExampleError, match=r"no unittest\.TestCase"):
+        run_unittest_block(block, django_db_blocker)
+
+
+def test_a_failing_pytest_block_fails_the_harness(tmp_path: Path) -> None:
+    good = _block("def test_good() -> None:\n    assert True\n")
+    bad = Block(
+        source=ROOT / "docs" / "other.md",
+        line=2,
+        language="python",
+        code="def test_bad() -> None:\n    assert 1 == 2\n",
+    )
+    broken = Block(
+        source=ROOT / "docs" / "third.md",
+        line=2,
+        language="python",
+        code="import no_such_module\n\ndef test_never_collected() -> None:\n    pass\n",
+    )
+    outcomes = run_pytest_blocks([good, bad, broken], tmp_path)
+    assert (outcomes[good.ident].passed, outcomes[good.ident].failed) == (1, 0)
+    assert (outcomes[bad.ident].passed, outcomes[bad.ident].failed) == (0, 1)
+    assert (outcomes[broken.ident].passed, outcomes[broken.ident].failed) == (0, 1)
+
+
+def test_a_missing_include_fails_the_harness() -> None:
+    block = _block('--8<-- "examples/no/such/file.py"\n')
+    assert block.kind() == "include"
+    with pytest.raises(DocExampleError, match="missing"):
+        check_include(block)
