@@ -3,7 +3,14 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from tests.project.app import views_adrf, views_cache, views_django, views_drf, views_restflow
+from tests.project.app import (
+    views_adrf,
+    views_cache,
+    views_client,
+    views_django,
+    views_drf,
+    views_restflow,
+)
 
 router = DefaultRouter()
 router.register("articles", views_restflow.ArticleViewSet, basename="article")
@@ -20,4 +27,16 @@ urlpatterns = [
     path("django/echo/", views_django.echo),
     path("django/redirect/", views_django.redirect_to_echo),
     path("django/boom/", views_django.boom),
+    path("client/kv/", views_client.KeyValueEchoView.as_view()),
+    path("client/whoami/", views_client.whoami),
+    path("client/csrf/", views_client.csrf_token),
+    path("client/rel/", views_client.redirect_relative),
+    path("client/absolute/", views_client.redirect_absolute),
+    path("client/twice/", views_client.redirect_twice),
+    path("client/keep-method/", views_client.redirect_keep_method),
+    path("client/loop/", views_client.redirect_loop),
+    path("client/streaming/", views_client.streaming),
+    path("client/boom/restflow/", views_client.RestflowBoomView.as_view()),
+    path("client/boom/adrf/", views_client.AdrfBoomView.as_view()),
+    path("client/boom/drf/", views_client.DrfBoomView.as_view()),
 ]
