@@ -302,7 +302,7 @@ def test_sixty_concurrent_requests_from_differently_authenticated_clients(
 ) -> None:
     users = [django_user_model.objects.create_user(f"user{index}") for index in range(60)]
     tokens: dict[int, str] = {
-        user.pk: str(Token.objects.create(user=user).key) for user in users[1::3]
+        user.pk: f"{Token.objects.create(user=user).key}" for user in users[1::3]
     }
     flavours = [*DRF_FLAVOURS, "restflow", "adrf"]
     clients: list[tuple[AsyncAPIClient, str, str, str | None]] = []
