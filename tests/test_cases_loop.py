@@ -1,13 +1,13 @@
 """asyncSetUp, the test body and asyncTearDown share one event loop, for every kind of test."""
 
 import asyncio
-import threading
 
 from asgiref.sync import sync_to_async
+from django.db import connections
 
 from restflow_testing import AsyncAPIClient, AsyncAPISimpleTestCase, AsyncAPITestCase
 from tests.conftest import RunUnittest
-from tests.project.app.models import Tag
+from tests.project.app.models import Article, Tag
 
 
 class SharedLoopTests(AsyncAPISimpleTestCase):
@@ -29,7 +29,7 @@ class SharedLoopTests(AsyncAPISimpleTestCase):
         self.assertEqual(await self.queue.get(), "from set-up")
 
     def test_sync_tests_get_async_set_up_too(self) -> None:
-        self.assertTrue(self.loop.is_running())
+        self.assertFalse(self.loop.is_closed())
         self.assertFalse(self.ready.is_set())
 
     async def test_client_is_the_async_api_client(self) -> None:
@@ -89,17 +89,23 @@ def test_async_tear_down_and_cleanups_run_when_the_test_fails(run_unittest: RunU
     assert seen == ["asyncTearDown", "cleanup"]
 
 
-class ThreadTests(AsyncAPITestCase):
-    """The ORM of async code runs on the thread (and connection) that set the test up."""
+class ConnectionTests(AsyncAPITestCase):
+    """The ORM of async code uses the connection that set the test up, in its transaction."""
 
-    setup_thread: int
+    setup_connection_id: int  # an id: setUpTestData's attributes are deep-copied per test
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.setup_thread = threading.get_ident()
+        cls.setup_connection_id = id(connections["default"])
         Tag.objects.create(name="from-setup-test-data")
 
-    async def test_async_orm_runs_on_the_set_up_thread(self) -> None:
-        thread = await sync_to_async(threading.get_ident)()
-        self.assertEqual(thread, self.setup_thread)
+    async def test_async_orm_uses_the_set_up_connection(self) -> None:
+        connection = await sync_to_async(lambda: connections["default"])()
+        self.assertEqual(id(connection), self.setup_connection_id)
+        self.assertTrue(await sync_to_async(lambda: connection.in_atomic_block)())
         self.assertTrue(await Tag.objects.filter(name="from-setup-test-data").aexists())
+
+    async def test_views_write_through_the_same_transaction(self) -> None:
+        response = await self.client.post("/drf/articles/", {"title": "From a sync view"})
+        self.assertEqual(response.status_code, 201)
+        self.assertTrue(await Article.objects.filter(title="From a sync view").aexists())

@@ -1,14 +1,14 @@
-"""The machinery shared by the async test cases: one event loop per test, per-example isolation.
+"""The machinery shared by the async test cases: one event loop, per-example isolation.
 
-Every test method (``async def`` or not, ``@given`` or not) runs inside a single call of
-:func:`asgiref.sync.async_to_sync`, so ``asyncSetUp``, the test body and ``asyncTearDown`` share
-one event loop. The thread that started the test keeps the test's database connection and
-serves every thread-sensitive ``sync_to_async`` call (the async ORM, sync views, sync
-middleware), so everything the test and its views do happens in the test's transaction.
+Every test of a class runs on the class's :class:`~restflow_testing._test_loop.TestLoop`, driven
+from the test's own thread: ``asyncSetUp``, the test body (``async def`` or not) and
+``asyncTearDown`` share that loop, and the sync work async code hands off (the async ORM, sync
+views) runs on the database thread with the test thread's connections, so everything the test
+and its views do happens in the test's transaction.
 
-``@given`` tests run the Hypothesis engine on that same thread; each example then runs on the
-test's loop, between ``asyncSetUp`` and ``asyncTearDown``, with fresh clients, and inside the
-isolation the test case provides (a savepoint for :class:`~restflow_testing.AsyncAPITestCase`).
+``@given`` tests run the Hypothesis engine on the test's thread; each example then runs on the
+same loop, between ``asyncSetUp`` and ``asyncTearDown``, with fresh clients, inside the isolation
+the test case provides (a savepoint for :class:`~restflow_testing.AsyncAPITestCase`).
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from __future__ import annotations
 import contextlib
 import inspect
 from collections.abc import Awaitable, Callable, Generator
-from functools import wraps
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from asgiref.sync import async_to_sync, sync_to_async
 from django.test import SimpleTestCase
 
 from restflow_testing._async_given import adapt_async_given, is_hypothesis_test
 from restflow_testing._tasks import fail_on_leaked_tasks, running_tasks
+from restflow_testing._test_loop import TestLoop
 from restflow_testing.client import AsyncAPIClient
 
 if TYPE_CHECKING:
@@ -32,6 +31,8 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 _HOOK_PAIRS = (("setUp", "asyncSetUp"), ("tearDown", "asyncTearDown"))
+# What unittest and Django read off a test method (skips, expected failures).
+_UNITTEST_MARKERS = ("__unittest_skip__", "__unittest_skip_why__", "__unittest_expecting_failure__")
 
 
 class AsyncTestMixin:
@@ -48,6 +49,8 @@ class AsyncTestMixin:
 
     _async_cleanups: list[tuple[Callable[..., Awaitable[object]], tuple[Any, ...], dict[str, Any]]]
     _example_tasks: set[asyncio.Task[object]]
+    _class_test_loop: ClassVar[TestLoop | None] = None
+    _lifecycle_hooks_checked: ClassVar[bool] = False
 
     if TYPE_CHECKING:
         _testMethodName: str
@@ -89,9 +92,27 @@ class AsyncTestMixin:
         super()._setup_and_call(result, debug)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
 
     def _callSetUp(self) -> None:
-        _check_lifecycle_hooks(self)
+        if not type(self).__dict__.get("_lifecycle_hooks_checked", False):
+            _check_lifecycle_hooks(self)
+            type(self)._lifecycle_hooks_checked = True
         self._async_cleanups = []
         super()._callSetUp()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        loop = cls.__dict__.get("_class_test_loop")
+        if loop is not None:
+            cls._class_test_loop = None
+            loop.close()
+        super().tearDownClass()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+
+    @classmethod
+    def _test_loop(cls) -> TestLoop:
+        """The loop every test of this class runs on, made on first use."""
+        loop = cls.__dict__.get("_class_test_loop")
+        if loop is None:
+            loop = cls._class_test_loop = TestLoop()
+        return loop
 
     def execute_example(self, run_example: Callable[[], _T]) -> _T:
         """Run one Hypothesis example: fresh clients, asyncSetUp, the example, asyncTearDown.
@@ -103,13 +124,14 @@ class AsyncTestMixin:
             self.client = self.client_class()
             self.async_client = self.async_client_class()
             self._async_cleanups = []
-            async_to_sync(self._begin_example)()
+            loop = self._test_loop()
+            loop.run(self._begin_example())
             failed = True
             try:
                 outcome = run_example()
                 failed = False
             finally:
-                async_to_sync(self._end_example)(failed)
+                loop.run(self._end_example(failed))
         return outcome
 
     @contextlib.contextmanager
@@ -120,40 +142,57 @@ class AsyncTestMixin:
     # -- running a test ---------------------------------------------------------------------
 
     def _run_on_one_loop(self, method: Callable[[], object]) -> Callable[[], None]:
+        loop = self._test_loop()
+
+        def run_given_test() -> None:
+            # The engine runs here; execute_example runs each example on the loop.
+            with loop.activate():
+                method()
+
+        def run_async_test() -> None:
+            loop.run(self._run_async_test(cast("Callable[[], Awaitable[object]]", method)))
+
+        def run_sync_test() -> None:
+            existing = loop.run(self._set_up())
+            failed = True
+            try:
+                method()
+                failed = False
+            finally:
+                loop.run(self._finish(existing, True, failed, "Test"))
+
         if is_hypothesis_test(method):
             adapt_async_given(method)
-            body: Callable[[], Awaitable[object]] = sync_to_async(method)
-            hooks_per_test = False
+            run_test = run_given_test
         elif inspect.iscoroutinefunction(method):
-            body = method
-            hooks_per_test = True
+            run_test = run_async_test
         else:
-            body = sync_to_async(method)
-            hooks_per_test = True
+            run_test = run_sync_test
 
-        @wraps(method)
-        def run_test() -> None:
-            async_to_sync(self._run_test)(body, hooks_per_test)
-
+        for marker in _UNITTEST_MARKERS:
+            if hasattr(method, marker):
+                setattr(run_test, marker, getattr(method, marker))
         return run_test
 
-    async def _run_test(self, body: Callable[[], Awaitable[object]], hooks_per_test: bool) -> None:
+    async def _set_up(self) -> set[asyncio.Task[object]]:
         existing = running_tasks()
-        if hooks_per_test:
-            await self.asyncSetUp()
+        await self.asyncSetUp()
+        return existing
+
+    async def _run_async_test(self, body: Callable[[], Awaitable[object]]) -> None:
+        existing = await self._set_up()
         failed = True
         try:
             await body()
             failed = False
         finally:
-            await self._finish(existing, hooks_per_test, failed, f"Test {self.id()}")
+            await self._finish(existing, True, failed, "Test")
 
     async def _begin_example(self) -> None:
-        self._example_tasks = running_tasks()
-        await self.asyncSetUp()
+        self._example_tasks = await self._set_up()
 
     async def _end_example(self, failed: bool) -> None:
-        await self._finish(self._example_tasks, True, failed, f"An example of {self.id()}")
+        await self._finish(self._example_tasks, True, failed, "An example of")
 
     async def _finish(
         self, existing: set[asyncio.Task[object]], run_tear_down: bool, failed: bool, where: str
@@ -169,7 +208,7 @@ class AsyncTestMixin:
                     await function(*args, **kwargs)
             finally:
                 try:
-                    await fail_on_leaked_tasks(existing, where)
+                    await fail_on_leaked_tasks(existing, lambda: f"{where} {self.id()}")
                 except Exception:
                     if not failed:
                         raise

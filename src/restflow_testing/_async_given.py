@@ -3,15 +3,14 @@
 Hypothesis drives examples synchronously: it calls the test once per example and expects it to
 return ``None``. An ``async def`` test returns a coroutine instead, which Hypothesis rejects. The
 adapter below swaps the test's ``inner_test`` (the hook Hypothesis documents for exactly this) for a
-synchronous function that runs each example's coroutine to completion with
-:func:`asgiref.sync.async_to_sync`.
+synchronous function that runs each example's coroutine to completion.
 
-When the Hypothesis engine itself runs inside :func:`asgiref.sync.sync_to_async` (as the test
-cases and the pytest plugin arrange), ``async_to_sync`` schedules each example on the test's
-running event loop, and thread-sensitive ORM calls made by the example come back to the thread
-that owns the test's database connection. Deadlines, shrinking, ``@example``, the example
-database and health checks see an ordinary synchronous test, and a failure surfaces as the
-example's own exception.
+When the test cases or the pytest plugin run the test, each example runs on the test's
+:class:`~restflow_testing._test_loop.TestLoop` (the loop its ``asyncSetUp`` used), so the
+example's ORM calls go through the test's database connection; elsewhere the example runs with
+:func:`asgiref.sync.async_to_sync`. Deadlines, shrinking, ``@example``, the example database
+and health checks see an ordinary synchronous test, and a failure surfaces as the example's own
+exception.
 """
 
 from __future__ import annotations
@@ -22,6 +21,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any, cast
 
 from asgiref.sync import async_to_sync
+
+from restflow_testing._test_loop import TestLoop
 
 _ADAPTED_MARK = "_restflow_testing_async_inner"
 
@@ -59,6 +60,10 @@ def _run_each_example(
 ) -> Callable[..., object]:
     @functools.wraps(inner)
     def run_example(*args: Any, **kwargs: Any) -> object:
+        loop = TestLoop.active()
+        if loop is not None:
+            return loop.run(inner(*args, **kwargs))
+
         # Hypothesis passes ``self`` by keyword, so the call is bound here rather than handed
         # to ``async_to_sync`` (whose ``__call__`` has a ``self`` of its own).
         async def example() -> object:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 
 class LeakedTaskError(RuntimeError):
@@ -21,11 +22,15 @@ def running_tasks() -> set[asyncio.Task[object]]:
     return {task for task in asyncio.all_tasks() if task is not current and not task.done()}
 
 
-async def fail_on_leaked_tasks(existing: set[asyncio.Task[object]], where: str) -> None:
+async def fail_on_leaked_tasks(
+    existing: set[asyncio.Task[object]], where: Callable[[], str]
+) -> None:
     """Cancel and report the tasks started since ``existing`` was taken that still run.
 
     Raises :class:`LeakedTaskError` naming each leaked task's coroutine.
     """
+    if not running_tasks() - existing:
+        return
     await asyncio.sleep(0)  # let tasks that are about to finish do so
     leaked = running_tasks() - existing
     if not leaked:
@@ -37,7 +42,7 @@ async def fail_on_leaked_tasks(existing: set[asyncio.Task[object]], where: str) 
             await task
     names = ", ".join(sorted(_describe(task) for task in leaked))
     raise LeakedTaskError(
-        f"{where} left {len(leaked)} asyncio task(s) running: {names}. They were cancelled; "
+        f"{where()} left {len(leaked)} asyncio task(s) running: {names}. They were cancelled; "
         "await them before the test ends, or cancel them in the test or in asyncTearDown."
     )
 

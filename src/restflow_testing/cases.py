@@ -28,7 +28,7 @@ from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
 from restflow_testing._live_server import live_server_thread_class
-from restflow_testing._sync_thread import call_on_sync_thread, waiting_sync_thread
+from restflow_testing._test_loop import run_on_database_thread
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
@@ -107,23 +107,23 @@ class AsyncAPITestCase(AsyncTestMixin, hypothesis_django.TestCase):  # type: ign
         """Capture the ``transaction.on_commit`` callbacks registered inside the block.
 
         As Django's, and usable in ``async def`` tests: the callbacks registered by async ORM
-        writes and by views are captured, and with ``execute=True`` run on exit on the thread
-        that owns the test's connection.
+        writes and by views are captured, and with ``execute=True`` run on exit where they may
+        use the ORM (on the database thread, with the test's connection).
         """
         capture = super().captureOnCommitCallbacks(using=using, execute=execute)
-        if not _on_event_loop_thread():
+        if not _loop_running():
             with capture as callbacks:
                 yield callbacks
             return
-        callbacks = call_on_sync_thread(capture.__enter__)
+        callbacks = run_on_database_thread(capture.__enter__)
         try:
             yield callbacks
         except BaseException:
             exc_type, exc, traceback = sys.exc_info()
-            if not call_on_sync_thread(lambda: capture.__exit__(exc_type, exc, traceback)):
+            if not run_on_database_thread(lambda: capture.__exit__(exc_type, exc, traceback)):
                 raise
         else:
-            call_on_sync_thread(lambda: capture.__exit__(None, None, None))
+            run_on_database_thread(lambda: capture.__exit__(None, None, None))
 
 
 class AsyncAPILiveServerTestCase(_FlushAfterEachExample, hypothesis_django.LiveServerTestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
@@ -137,10 +137,6 @@ class AsyncAPILiveServerTestCase(_FlushAfterEachExample, hypothesis_django.LiveS
     """
 
     server_thread_class: type[Any] = live_server_thread_class()
-
-
-def _on_event_loop_thread() -> bool:
-    return waiting_sync_thread() is not None and _loop_running()
 
 
 def _loop_running() -> bool:

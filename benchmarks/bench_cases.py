@@ -1,0 +1,147 @@
+"""Benchmarks of the async test cases, as ratios against named peers measured in the same run.
+
+1. Hypothesis examples per second of an async ``@given`` test in ``AsyncAPITestCase`` that POSTs
+   one article per example through ``AsyncAPIClient`` to drf-restflow's async viewset, against
+   ``hypothesis.extra.django.TestCase`` with DRF's ``APIClient`` POSTing to DRF's sync viewset on
+   the same model. Ratio = ours / peer (higher is better; target >= 1.0).
+2. Time per test of 500 trivial ``async def`` tests in ``AsyncAPITestCase`` against 500 trivial
+   sync tests in Django's ``TestCase``. Ratio = ours / peer (lower is better; target <= 1.2).
+
+Rounds alternate between the contenders; the medians are reported.
+Usage, from the repository root: ``python benchmarks/bench_cases.py [--rounds N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import unittest
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.project.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test import TestCase  # noqa: E402
+from django.test.utils import get_runner  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import django as hypothesis_django  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from restflow_testing import AsyncAPITestCase  # noqa: E402
+
+EXAMPLES = 200
+TRIVIAL_TESTS = 500
+TITLES = st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=40)
+ONLY_GENERATE = settings(
+    max_examples=EXAMPLES,
+    database=None,
+    deadline=None,
+    phases=[Phase.generate],
+    # Each round runs the same test method from a new test case instance.
+    suppress_health_check=[HealthCheck.differing_executors],
+)
+
+
+class OursWritePerExample(AsyncAPITestCase):
+    @ONLY_GENERATE
+    @given(title=TITLES)
+    async def test_create(self, title: str) -> None:
+        response = await self.client.post("/restflow/articles/", {"title": title})
+        if response.status_code != 201:
+            raise AssertionError(response.content)
+
+
+class PeerWritePerExample(hypothesis_django.TestCase):
+    @ONLY_GENERATE
+    @given(title=TITLES)
+    def test_create(self, title: str) -> None:
+        response = APIClient().post("/drf/articles/", {"title": title}, format="json")
+        if response.status_code != 201:
+            raise AssertionError(response.content)
+
+
+def _trivial_cases() -> tuple[type[unittest.TestCase], type[unittest.TestCase]]:
+    async def async_test(self: Any) -> None:
+        pass
+
+    def sync_test(self: Any) -> None:
+        pass
+
+    names = [f"test_{index:03d}" for index in range(TRIVIAL_TESTS)]
+    ours = type("OursTrivial", (AsyncAPITestCase,), dict.fromkeys(names, async_test))
+    peer = type("PeerTrivial", (TestCase,), dict.fromkeys(names, sync_test))
+    return ours, peer
+
+
+def _run(case: type[unittest.TestCase]) -> float:
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(case)
+    result = unittest.TestResult()
+    started = time.perf_counter()
+    suite.run(result)
+    elapsed = time.perf_counter() - started
+    if not result.wasSuccessful():
+        raise SystemExit(f"{case.__name__} failed: {result.errors + result.failures}")
+    return elapsed
+
+
+def _compare(
+    label: str, ours: Callable[[], float], peer: Callable[[], float], rounds: int
+) -> tuple[float, float]:
+    ours_times: list[float] = []
+    peer_times: list[float] = []
+    for index in range(rounds):
+        first, second = (ours, peer) if index % 2 == 0 else (peer, ours)
+        a, b = first(), second()
+        ours_times.append(a if first is ours else b)
+        peer_times.append(b if first is ours else a)
+    return statistics.median(ours_times), statistics.median(peer_times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    rounds = parser.parse_args().rounds
+
+    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
+    old_config = runner.setup_databases()
+    try:
+        ours_trivial, peer_trivial = _trivial_cases()
+        _run(ours_trivial)  # warm-up: imports, URL resolution, first connections
+        _run(peer_trivial)
+        ours_s, peer_s = _compare(
+            "given", lambda: _run(OursWritePerExample), lambda: _run(PeerWritePerExample), rounds
+        )
+        ours_t, peer_t = _compare(
+            "trivial", lambda: _run(ours_trivial), lambda: _run(peer_trivial), rounds
+        )
+    finally:
+        runner.teardown_databases(old_config)
+
+    ours_rate, peer_rate = EXAMPLES / ours_s, EXAMPLES / peer_s
+    print(f"median of {rounds} alternating rounds\n")
+    print(f"{'benchmark':<58}{'ours':>12}{'peer':>12}{'ratio':>8}")
+    print(
+        f"{'async @given POST + row, examples/s (target ratio >= 1.0)':<58}"
+        f"{ours_rate:>12.1f}{peer_rate:>12.1f}{ours_rate / peer_rate:>8.2f}"
+    )
+    ours_ms, peer_ms = ours_t / TRIVIAL_TESTS * 1e3, peer_t / TRIVIAL_TESTS * 1e3
+    print(
+        f"{'trivial test, ms per test (target ratio <= 1.2)':<58}"
+        f"{ours_ms:>12.3f}{peer_ms:>12.3f}{ours_ms / peer_ms:>8.2f}"
+    )
+    print("\npeers: hypothesis.extra.django.TestCase + DRF APIClient on DRF's sync viewset;")
+    print("       Django's TestCase with sync test methods")
+
+
+if __name__ == "__main__":
+    main()
