@@ -337,28 +337,47 @@ def pytest_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pytes
     return run_pytest_blocks(blocks, directory) if blocks else {}
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[block.ident for block in BLOCKS])
-def test_doc_example(block: Block, request: pytest.FixtureRequest) -> None:
-    block.compiled()  # every block compiles, skipped ones included
-    kind = block.kind()
-    if kind == "skip":
-        return
-    if kind == "include":
-        check_include(block)
-    elif kind == "unittest":
-        request.getfixturevalue("django_db_setup")
-        blocker: DjangoDbBlocker = request.getfixturevalue("django_db_blocker")
-        run_unittest_block(block, blocker)
-    elif kind == "pytest":
-        outcomes: dict[str, PytestOutcome] = request.getfixturevalue("pytest_outcomes")
-        outcome = outcomes[block.ident]
-        if outcome.failed or not outcome.passed:
-            raise DocExampleError(
-                f"{block.ident}: {outcome.passed} passed, {outcome.failed} failed\n{outcome.report}"
-            )
-    else:
-        request.getfixturevalue("db")
-        run_snippet(block)
+def _of_kind(*kinds: Kind) -> Any:
+    chosen = [block for block in BLOCKS if block.kind() in kinds]
+    return pytest.mark.parametrize("block", chosen, ids=[block.ident for block in chosen])
+
+
+@_of_kind("snippet")
+def test_doc_snippet(block: Block, db: None) -> None:
+    run_snippet(block)
+
+
+# transaction=True: pytest-django sets the test database up and leaves transactions to the
+# example's own test cases (a TransactionTestCase cannot run inside an outer atomic block).
+@_of_kind("unittest")
+@pytest.mark.django_db(transaction=True)
+def test_doc_test_case(block: Block, django_db_blocker: DjangoDbBlocker) -> None:
+    run_unittest_block(block, django_db_blocker)
+
+
+@_of_kind("pytest")
+def test_doc_pytest_module(block: Block, pytest_outcomes: dict[str, PytestOutcome]) -> None:
+    outcome = pytest_outcomes[block.ident]
+    if outcome.failed or not outcome.passed:
+        raise DocExampleError(
+            f"{block.ident}: {outcome.passed} passed, {outcome.failed} failed\n{outcome.report}"
+        )
+
+
+@_of_kind("include")
+def test_doc_include(block: Block) -> None:
+    check_include(block)
+
+
+@_of_kind("skip")
+def test_doc_skipped_block_compiles(block: Block) -> None:
+    block.compiled()
+
+
+def test_every_block_compiles() -> None:
+    for block in BLOCKS:
+        if block.kind() != "include":
+            block.compiled()
 
 
 # The harness itself --------------------------------------------------------------------------
@@ -416,9 +435,8 @@ def test_snippets_run_top_level_await_against_the_suite_views() -> None:
     run_snippet(block)
 
 
-def test_a_failing_test_case_fails_the_harness(
-    django_db_setup: None, django_db_blocker: DjangoDbBlocker
-) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_test_case_fails_the_harness(django_db_blocker: DjangoDbBlocker) -> None:
     block = _block(
         "from django.test import TestCase\n\n"
         "class Wrong(TestCase):\n"
@@ -430,8 +448,9 @@ def test_a_failing_test_case_fails_the_harness(
         run_unittest_block(block, django_db_blocker)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_block_with_classes_but_no_test_case_fails_the_harness(
-    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+    django_db_blocker: DjangoDbBlocker,
 ) -> None:
     block = _block("class NotATest:\n    pass\n")
     with pytest.raises(DocExampleError, match=r"no unittest\.TestCase"):
