@@ -18,6 +18,9 @@ from typing import Any, TextIO
 
 SUITE = "examples.bookshop.tests"
 
+# Hypothesis' names for the outcome of an example, as the summary shows them.
+_EXAMPLE_STATUS = {"passed": "passed", "failed": "failed", "gave_up": "rejected by filters"}
+
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser = argparse.ArgumentParser(prog="python -m examples.demo", description=__doc__)
@@ -81,7 +84,10 @@ def _summarise(
     total = sum(sum(statuses.values()) for statuses in examples.values())
     print(f"Hypothesis examples: {total} across {len(examples)} property tests", file=out)
     for test, statuses in examples.items():
-        seen = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+        seen = ", ".join(
+            f"{count} {_EXAMPLE_STATUS.get(status, status)}"
+            for status, count in sorted(statuses.items())
+        )
         print(f"  {test:<60} {seen}", file=out)
     if result is None:
         print("Outcome: FAILED (the suite did not run)", file=out)
