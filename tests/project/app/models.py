@@ -28,3 +28,6 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from tests.project.app.models_strategies import Gadget  # noqa: E402, F401  (strategies suite)

@@ -1,0 +1,301 @@
+"""Which strategy a serializer field gets: registrations first, then the built-in field kinds.
+
+Every built-in kind provides two builders: values the field accepts and values it rejects. A kind
+also says which validators its values already satisfy; any other validator on a field (a custom
+one, ``UniqueValidator``) is honoured by checking drawn values with the field itself.
+"""
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeAlias, cast
+
+from django.core import validators as dj_validators
+from django.core.exceptions import ValidationError as DjangoValidationError
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+from rest_framework.exceptions import ValidationError
+from rest_framework.fields import SkipField
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+from restflow_testing.strategies._registry import registered_strategy, unsupported
+from restflow_testing.strategies._types import AnyField
+
+_CHECKED_METHODS = ("to_internal_value", "run_validation", "validate_empty_values")
+
+
+@dataclass(frozen=True)
+class Context:
+    """How values are being drawn: for a partial update, for a multipart form, and where."""
+
+    partial: bool = False
+    multipart: bool = False
+    path: str = ""
+    lenient_rows: bool = False
+
+    def child(self, name: str) -> "Context":
+        return replace(self, path=f"{self.path}.{name}" if self.path else name)
+
+
+class _Omit:
+    """Marks a value that cannot be drawn (no rows to sample); its key is left out."""
+
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+OMIT: Any = _Omit()
+
+
+ValidBuilder: TypeAlias = Callable[[AnyField, Context], SearchStrategy[Any]]
+InvalidBuilder: TypeAlias = Callable[[AnyField, Context], list[SearchStrategy[Any]]]
+
+
+Honours: TypeAlias = Callable[[AnyField, object], bool]
+
+
+def honours_types(*types: type[Any], callables: tuple[object, ...] = ()) -> Honours:
+    """A predicate for validators that are instances of ``types`` or one of ``callables``."""
+
+    def honours(field: AnyField, validator: object) -> bool:
+        return isinstance(validator, types) or any(validator is known for known in callables)
+
+    return honours
+
+
+def _honours_nothing(field: AnyField, validator: object) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A built-in field kind: its value builders and which validators its values satisfy."""
+
+    valid: ValidBuilder
+    invalid: InvalidBuilder
+    honours: Honours = _honours_nothing
+
+
+LENGTH_VALIDATORS: tuple[type[Any], ...] = (
+    dj_validators.MaxLengthValidator,
+    dj_validators.MinLengthValidator,
+)
+VALUE_VALIDATORS: tuple[type[Any], ...] = (
+    dj_validators.MaxValueValidator,
+    dj_validators.MinValueValidator,
+)
+
+_ALWAYS_HONOURED = (
+    dj_validators.ProhibitNullCharactersValidator,
+    ProhibitSurrogateCharactersValidator,
+)
+
+_kinds: dict[type[Any], Kind] = {}
+
+
+def builtin(*classes: type[Any], kind: Kind) -> None:
+    """Register ``kind`` as the built-in handling of the given DRF field classes."""
+    for cls in classes:
+        _kinds[cls] = kind
+
+
+def _find_kind(field: AnyField) -> tuple[type[Any], Kind] | None:
+    for cls in type(field).__mro__:
+        kind = _kinds.get(cls)
+        if kind is not None:
+            return cls, kind
+    return None
+
+
+def accepts(field: AnyField, value: object) -> bool:
+    """Whether ``field`` validates ``value`` (its validators included)."""
+    try:
+        field.run_validation(value)
+    except (ValidationError, DjangoValidationError):
+        return False
+    except SkipField:
+        return True
+    return True
+
+
+def rejects(field: AnyField, value: object) -> bool:
+    """Whether ``field`` raises a validation error for ``value``."""
+    try:
+        field.run_validation(value)
+    except (ValidationError, DjangoValidationError):
+        return True
+    except SkipField:
+        return False
+    return False
+
+
+def _needs_check(field: AnyField, owner: type[Any], kind: Kind) -> bool:
+    # A subclass that changes how values are parsed is checked against the field itself.
+    for cls in type(field).__mro__:
+        if cls is owner:
+            break
+        if any(name in vars(cls) for name in _CHECKED_METHODS):
+            return True
+    for validator in field.validators:
+        if isinstance(validator, _ALWAYS_HONOURED) or kind.honours(field, validator):
+            continue
+        return True
+    return False
+
+
+def value_strategy(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
+    """Values ``field`` accepts as input, ``None`` included when it allows null.
+
+    In multipart mode every value is form-encodable: strings, lists of strings, uploaded files.
+    """
+    registered = registered_strategy(field)
+    if registered is not None:
+        strategy = registered
+    else:
+        found = _find_kind(field)
+        if found is None:
+            raise unsupported(field, ctx.path)
+        owner, kind = found
+        strategy = kind.valid(field, ctx)
+        if _needs_check(field, owner, kind):
+            strategy = strategy.filter(lambda value: accepts(field, value))
+    if getattr(field, "allow_null", False):
+        null: SearchStrategy[Any] = st.just("") if ctx.multipart else st.none()
+        strategy = null | strategy
+    return strategy
+
+
+def invalid_strategies(field: AnyField, ctx: Context) -> list[SearchStrategy[Any]]:
+    """Strategies of values ``field`` rejects, one per broken rule it can break."""
+    out: list[SearchStrategy[Any]] = []
+    if not getattr(field, "allow_null", False) and not ctx.multipart:
+        out.append(st.none())
+    found = _find_kind(field)
+    if found is not None and registered_strategy(field) is None:
+        out.extend(found[1].invalid(field, ctx))
+    else:
+        candidates: list[object] = [{}, [], True, 1.5, "\x00", ["\x00"], {"": None}]
+        generic = st.sampled_from(candidates).filter(lambda value: rejects(field, value))
+        out.append(generic)
+    if ctx.multipart:
+        required = bool(getattr(field, "required", False))
+        out = [
+            strategy.filter(lambda value: is_form_value(value) and (required or value != ""))
+            for strategy in out
+        ]
+    return out
+
+
+def limit(value: object) -> Any:
+    """A validator's limit, called when it is callable (as Django does)."""
+    return value() if callable(value) else value
+
+
+def length_bounds(
+    field: AnyField, validators: Iterable[object] | None = None
+) -> tuple[int, int | None]:
+    """The tightest (min, max) length from the field's options and length validators."""
+    low = 0
+    high: int | None = None
+    for validator in field.validators if validators is None else validators:
+        if isinstance(validator, dj_validators.MinLengthValidator):
+            low = max(low, int(limit(validator.limit_value)))
+        elif isinstance(validator, dj_validators.MaxLengthValidator):
+            value = int(limit(validator.limit_value))
+            high = value if high is None else min(high, value)
+    for name, is_min in (("min_length", True), ("max_length", False)):
+        option: object = getattr(field, name, None)
+        if isinstance(option, int):
+            if is_min:
+                low = max(low, option)
+            else:
+                high = option if high is None else min(high, option)
+    return low, high
+
+
+def value_bounds(field: AnyField) -> tuple[Any, Any]:
+    """The tightest (min, max) value from the field's options and value validators."""
+    lows: list[Any] = []
+    highs: list[Any] = []
+    for validator in field.validators:
+        if isinstance(validator, dj_validators.MinValueValidator):
+            lows.append(limit(validator.limit_value))
+        elif isinstance(validator, dj_validators.MaxValueValidator):
+            highs.append(limit(validator.limit_value))
+    option_low: object = getattr(field, "min_value", None)
+    option_high: object = getattr(field, "max_value", None)
+    if option_low is not None:
+        lows.append(option_low)
+    if option_high is not None:
+        highs.append(option_high)
+    return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
+def int_bounds(field: AnyField) -> tuple[int | None, int | None]:
+    """Integer bounds of a numeric field, rounded inwards."""
+    low, high = value_bounds(field)
+    return (
+        None if low is None else math.ceil(low),
+        None if high is None else math.floor(high),
+    )
+
+
+def one_of(strategies: Sequence[SearchStrategy[Any]]) -> SearchStrategy[Any]:
+    """``st.one_of`` over a list, ``st.nothing()`` when empty."""
+    return st.one_of(*strategies) if strategies else st.nothing()
+
+
+def probe(field: AnyField, candidates: Iterable[object], ctx: Context) -> list[SearchStrategy[Any]]:
+    """A strategy over those ``candidates`` that ``field`` rejects.
+
+    Checked with the field on first draw (its validators may query the database, which is not
+    available when strategies are built); in multipart mode only form values are candidates.
+    """
+    usable = [value for value in candidates if not ctx.multipart or is_form_value(value)]
+    if not usable:
+        return []
+
+    def resolve() -> SearchStrategy[Any]:
+        rejected = [value for value in usable if rejects(field, value)]
+        return st.sampled_from(rejected) if rejected else st.nothing()
+
+    return [st.deferred(resolve)]
+
+
+def to_form(value: object) -> object:
+    """``value`` as a multipart form sends it: booleans and numbers as text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        items: list[object] = cast(list[object], value)
+        return [to_form(item) for item in items]
+    return value
+
+
+def is_form_value(value: object) -> bool:
+    """Whether a multipart form can carry ``value``: text, an uploaded file, or a list of text."""
+    from django.core.files.uploadedfile import UploadedFile
+
+    if isinstance(value, str | UploadedFile):
+        return True
+    if isinstance(value, list):
+        items: list[object] = cast(list[object], value)
+        return all(isinstance(item, str) for item in items)
+    return False
+
+
+def jsonable(value: object) -> bool:
+    """Whether ``value`` can be sent as JSON by DRF's renderer (no lone surrogates, finite)."""
+    import json
+
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        return True
+    except (TypeError, ValueError, UnicodeEncodeError):
+        return False
