@@ -14,7 +14,7 @@ from django.middleware.csrf import get_token
 from django.test import override_settings
 from rest_framework.response import Response
 
-from restflow_testing import AsyncAPIRequestFactory, force_authenticate
+from restflow_testing import AsyncAPIRequestFactory, CustomFormat, force_authenticate
 from tests.project.app import views_django
 from tests.project.app.views_adrf import AdrfEchoView
 from tests.project.app.views_drf import DrfEchoView
@@ -101,7 +101,7 @@ def test_custom_format_from_settings() -> None:
         "tests.project.app.views_client.KeyValueRenderer",
     ]
     with override_settings(REST_FRAMEWORK=rest):
-        request = factory.post("/x/", {"a": 1, "b": "two"}, format="kv")
+        request = factory.post("/x/", {"a": 1, "b": "two"}, format=CustomFormat("kv"))
     assert request.body == b"a=1\nb=two\n"
     assert request.content_type == "text/x-key-value"
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
         AsyncAPITransactionTestCase,
     )
     from restflow_testing.client import AsyncAPIClient
-    from restflow_testing.encoding import JSONData, JSONValue, MultipartData
+    from restflow_testing.encoding import CustomFormat, JSONData, JSONValue, MultipartData
     from restflow_testing.factory import AsyncAPIRequestFactory, force_authenticate
     from restflow_testing.response import APIResponse
 
@@ -28,6 +28,7 @@ __all__ = [
     "AsyncAPISimpleTestCase",
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
+    "CustomFormat",
     "JSONData",
     "JSONValue",
     "LeakedTaskError",
@@ -43,6 +44,7 @@ _MODULE_OF = {
     "AsyncAPISimpleTestCase": "restflow_testing.cases",
     "AsyncAPITestCase": "restflow_testing.cases",
     "AsyncAPITransactionTestCase": "restflow_testing.cases",
+    "CustomFormat": "restflow_testing.encoding",
     "JSONData": "restflow_testing.encoding",
     "JSONValue": "restflow_testing.encoding",
     "LeakedTaskError": "restflow_testing._tasks",

@@ -38,11 +38,11 @@ from restflow_testing._scope import (
     request_scope,
 )
 from restflow_testing.encoding import (
+    CustomFormat,
     EncodedBody,
     JSONData,
     MultipartData,
     RawBody,
-    RenderData,
     encode_data,
 )
 from restflow_testing.response import APIResponse, as_api_response
@@ -521,8 +521,8 @@ class AsyncAPIClient(AsyncClient):
     async def post(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -535,9 +535,9 @@ class AsyncAPIClient(AsyncClient):
     async def post(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -638,8 +638,8 @@ class AsyncAPIClient(AsyncClient):
     async def put(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -652,9 +652,9 @@ class AsyncAPIClient(AsyncClient):
     async def put(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -755,8 +755,8 @@ class AsyncAPIClient(AsyncClient):
     async def patch(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -769,9 +769,9 @@ class AsyncAPIClient(AsyncClient):
     async def patch(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -872,8 +872,8 @@ class AsyncAPIClient(AsyncClient):
     async def delete(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -886,9 +886,9 @@ class AsyncAPIClient(AsyncClient):
     async def delete(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -989,8 +989,8 @@ class AsyncAPIClient(AsyncClient):
     async def options(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,
@@ -1003,9 +1003,9 @@ class AsyncAPIClient(AsyncClient):
     async def options(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         follow: bool = False,
         secure: bool = False,

@@ -11,9 +11,9 @@ import datetime
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeAlias, cast
+from typing import TYPE_CHECKING, NamedTuple, NewType, Protocol, TypeAlias, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 __all__ = [
+    "CustomFormat",
     "EncodedBody",
     "JSONData",
     "JSONScalar",
@@ -33,7 +34,6 @@ __all__ = [
     "MultipartScalar",
     "MultipartValue",
     "RawBody",
-    "RenderData",
     "UploadFile",
     "available_formats",
     "encode_data",
@@ -59,8 +59,9 @@ class UploadFile(Protocol):
     ``SimpleUploadedFile`` or an ``io.BytesIO``. Its ``name`` and ``content_type``, when
     present, become the part's filename and content type."""
 
-    def read(self) -> bytes | str:
-        """The whole content to send."""
+    @property
+    def read(self) -> Callable[[], bytes | str]:
+        """Returns the whole content to send when called."""
         ...
 
 
@@ -76,9 +77,13 @@ MultipartData: TypeAlias = Mapping[str, MultipartValue]
 RawBody: TypeAlias = str | bytes
 """A body sent as is with an explicit ``content_type``."""
 
-RenderData: TypeAlias = "Mapping[str, object] | Sequence[object] | str | bytes | int | float | None"
-"""What a format registered in ``TEST_REQUEST_RENDERER_CLASSES`` beyond json and multipart
-accepts (checked by that renderer at run time)."""
+CustomFormat = NewType("CustomFormat", str)
+"""The name of a request format registered in ``TEST_REQUEST_RENDERER_CLASSES`` beyond
+``"json"`` and ``"multipart"``: ``client.post(url, data, format=CustomFormat("yaml"))``.
+
+The built-in formats are spelled as plain literals and get precise ``data`` types; any other
+format is wrapped in ``CustomFormat`` so that a typo'd or misused built-in format cannot slip
+through a catch-all ``str`` signature. Its ``data`` is checked by the renderer at run time."""
 
 _JSON_CONTENT_TYPE = re.compile(r"^application\/(.+\+)?json", re.IGNORECASE)
 

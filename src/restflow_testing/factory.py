@@ -16,11 +16,11 @@ from restflow_testing._handler import apply_meta
 from restflow_testing._scope import assemble, cookie_header, query_string, request_scope
 from restflow_testing.client import QueryData, URLPath
 from restflow_testing.encoding import (
+    CustomFormat,
     EncodedBody,
     JSONData,
     MultipartData,
     RawBody,
-    RenderData,
     encode_data,
 )
 
@@ -278,8 +278,8 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def post(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         *,
@@ -291,9 +291,9 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def post(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -385,8 +385,8 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def put(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         *,
@@ -398,9 +398,9 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def put(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -492,8 +492,8 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def patch(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         *,
@@ -505,9 +505,9 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def patch(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -599,8 +599,8 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def delete(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         *,
@@ -612,9 +612,9 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def delete(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
@@ -706,8 +706,8 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def options(
         self,
         path: URLPath,
-        data: RenderData,
-        format: str,
+        data: object,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         *,
@@ -719,9 +719,9 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     def options(
         self,
         path: URLPath,
-        data: RenderData = None,
+        data: object = None,
         *,
-        format: str,
+        format: CustomFormat,
         content_type: None = None,
         secure: bool = False,
         headers: Mapping[str, str] | None = None,

@@ -63,8 +63,9 @@ class KeyValueEchoView(AsyncAPIView):
 
 
 @ensure_csrf_cookie
-async def csrf_token(request: HttpRequest) -> JsonResponse:
-    """Sets the CSRF cookie and tells the token to send back."""
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """Sets the CSRF cookie and tells the token to send back (sync: Django 4.2's decorators
+    do not wrap async views)."""
     return JsonResponse({"token": get_token(request)})
 
 
