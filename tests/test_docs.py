@@ -79,7 +79,7 @@ class Block:
         """The block compiled with top-level ``await`` allowed, at its real line numbers."""
         padded = "\n" * (self.line - 1) + self.code
         try:
-            return compile(
+            code: types.CodeType = compile(
                 padded,
                 str(self.source),
                 "exec",
@@ -88,6 +88,7 @@ class Block:
             )
         except SyntaxError as error:
             raise DocExampleError(f"{self.ident}: the example does not compile: {error}") from None
+        return code
 
     def kind(self) -> Kind:
         if self.skip_reason is not None:
@@ -305,11 +306,11 @@ def run_pytest_blocks(blocks: list[Block], directory: Path) -> dict[str, PytestO
     counts: dict[str, list[int]] = {name: [0, 0] for name in files}
     if junit.exists():
         for case in ElementTree.parse(junit).getroot().iter("testcase"):
-            name = _owning_file(case, list(files))
-            if name is None:
+            owner = _owning_file(case, list(files))
+            if owner is None:
                 continue
             bad = any(case.find(tag) is not None for tag in ("failure", "error", "skipped"))
-            counts[name][1 if bad else 0] += 1
+            counts[owner][1 if bad else 0] += 1
     return {
         files[name].ident: PytestOutcome(passed=passed, failed=failed, report=report)
         for name, (passed, failed) in counts.items()
@@ -337,7 +338,7 @@ def pytest_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pytes
     return run_pytest_blocks(blocks, directory) if blocks else {}
 
 
-def _of_kind(*kinds: Kind) -> Any:
+def _of_kind(*kinds: Kind) -> pytest.MarkDecorator:
     chosen = [block for block in BLOCKS if block.kind() in kinds]
     return pytest.mark.parametrize("block", chosen, ids=[block.ident for block in chosen])
 

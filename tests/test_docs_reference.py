@@ -1,0 +1,43 @@
+"""The API reference documents every public name, and the site's navigation lists every page."""
+
+import re
+from pathlib import Path
+
+import restflow_testing
+import restflow_testing.strategies
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "docs" / "reference"
+_DIRECTIVE = re.compile(r"^:::\s+(?P<path>[\w.]+)\s*$", re.MULTILINE)
+
+
+def _documented() -> set[str]:
+    paths: set[str] = set()
+    for page in REFERENCE.glob("*.md"):
+        paths.update(match["path"] for match in _DIRECTIVE.finditer(page.read_text("utf-8")))
+    return paths
+
+
+def test_every_public_name_has_a_reference_entry() -> None:
+    documented = {path.rsplit(".", 1)[-1] for path in _documented()}
+    public = {
+        *restflow_testing.__all__,
+        *restflow_testing.strategies.__all__,
+        "async_api_client",
+        "async_api_rf",
+    }
+    assert public - documented == set()
+
+
+def test_reference_entries_name_existing_objects() -> None:
+    for path in _documented():
+        module_name, _, attribute = path.rpartition(".")
+        module = __import__(module_name, fromlist=[attribute])
+        assert hasattr(module, attribute), path
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    config = (ROOT / "mkdocs.yml").read_text("utf-8")
+    pages = {page.relative_to(ROOT / "docs").as_posix() for page in (ROOT / "docs").rglob("*.md")}
+    listed = set(re.findall(r"[\w/-]+\.md", config))
+    assert pages - listed == set()
