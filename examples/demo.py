@@ -9,6 +9,8 @@ lists every endpoint the suite hit with the statuses it got back, how many Hypot
 each property test ran, and the outcome; the exit status is 0 only if every test passed.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import sys
@@ -49,7 +51,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     results: list[unittest.TestResult] = []
 
     class Runner(DiscoverRunner):
-        def run_suite(self, suite: unittest.TestSuite, **kwargs: Any) -> unittest.TestResult:
+        def run_suite(
+            self, suite: unittest.TestSuite, **kwargs: Any
+        ) -> unittest.TextTestResult[Any]:
             result = super().run_suite(suite, **kwargs)
             results.append(result)
             return result
@@ -69,8 +73,8 @@ def _summarise(
     out: TextIO,
     result: unittest.TestResult | None,
     failures: int,
-    endpoints: "dict[str, Any]",
-    examples: "dict[str, Any]",
+    endpoints: dict[str, Any],
+    examples: dict[str, Any],
 ) -> None:
     line = "-" * 72
     print(line, file=out)

@@ -49,6 +49,8 @@ class Book(models.Model):
     )
     published: "models.DateField[date, date]" = models.DateField()
     in_stock: "models.BooleanField[bool, bool]" = models.BooleanField(default=True)
+    author_id: int
+    owner_id: int
 
     def __str__(self) -> str:
         return self.title
@@ -65,6 +67,8 @@ class Review(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     body: "models.TextField[str, str]" = models.TextField(blank=True, max_length=2000)
+    book_id: int
+    reviewer_id: int
 
     def __str__(self) -> str:
         return f"{self.rating}/5 for {self.book_id}"
