@@ -1,0 +1,181 @@
+"""Per-example isolation for ``@given`` test functions run by the pytest plugin.
+
+Hypothesis hands each example to a test *method*'s ``execute_example``, which the test cases use
+to wrap every example in a savepoint. Plain test functions have no such hook, so the plugin
+isolates examples from the database side instead:
+
+* before the Hypothesis engine starts, :class:`ExampleRollback` opens a savepoint (a nested
+  ``transaction.atomic``) in every transaction the test holds (those pytest-django's ``db``
+  fixture opened, one per database the test uses);
+* an example that reaches its body, and any strategy draw that queries one of those
+  connections, registers with :func:`hypothesis.control.cleanup` a rollback to the savepoints
+  that runs when the example ends (so rejected examples are covered too);
+* after the engine, the savepoints are rolled back and released.
+
+Every example that wrote to the database therefore ends by undoing its writes, whether it
+passed, failed, or was rejected while its arguments were drawn (``assume``, a filter, an
+exhausted strategy), so the next example's draws and body start from the rows the test's
+fixtures left. ``transaction.on_commit`` callbacks registered by an example go with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from collections.abc import Callable, Coroutine
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, cast
+
+from hypothesis.control import cleanup, currently_in_test_context
+
+from restflow_testing._async_given import adapt_async_given
+from restflow_testing._tasks import fail_on_leaked_tasks, running_tasks
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.transaction import Atomic
+
+_PREPARED_MARK = "_restflow_testing_pytest_example"
+
+_active = threading.local()
+
+
+class ExampleRollback:
+    """Context manager: roll back each Hypothesis example's writes in the test's transactions.
+
+    Enter and exit it on the test's thread, around the call that runs the Hypothesis engine.
+    Connections that are not inside a transaction (``transactional_db``) are left alone: their
+    writes commit, as the test asked.
+    """
+
+    def __init__(self) -> None:
+        self._atomics: list[tuple[BaseDatabaseWrapper, Atomic, str]] = []
+        self._rollback_pending = False
+        self._dirty = False
+        self._previous: ExampleRollback | None = None
+
+    @staticmethod
+    def active() -> ExampleRollback | None:
+        """The rollback in effect on this thread, if any."""
+        rollback: ExampleRollback | None = getattr(_active, "rollback", None)
+        return rollback
+
+    def __enter__(self) -> ExampleRollback:
+        from django.db import connections, transaction
+
+        try:
+            for connection in connections.all():
+                if not connection.in_atomic_block or connection.needs_rollback:
+                    continue
+                atomic = transaction.atomic(using=connection.alias)
+                atomic.__enter__()
+                self._atomics.append((connection, atomic, connection.savepoint_ids[-1]))
+                connection.execute_wrappers.append(self._observe)
+        except BaseException:
+            self._close()
+            raise
+        self._previous = ExampleRollback.active()
+        _active.rollback = self
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        _active.rollback = self._previous
+        self._close()
+
+    def enter_example(self) -> None:
+        """Roll back whatever the current example writes when it ends (call it inside one)."""
+        if self._atomics and not self._rollback_pending and currently_in_test_context():
+            cleanup(self._rollback_example)
+            self._rollback_pending = True
+
+    def _close(self) -> None:
+        from django.db import transaction
+
+        self._rollback_pending = False
+        while self._atomics:
+            connection, atomic, _ = self._atomics.pop()
+            connection.execute_wrappers.remove(self._observe)
+            transaction.set_rollback(True, using=connection.alias)
+            atomic.__exit__(None, None, None)
+
+    def _observe(
+        self,
+        execute: Callable[[str, Any, bool, dict[str, Any]], Any],
+        sql: str,
+        params: Any,
+        many: bool,
+        context: dict[str, Any],
+    ) -> Any:
+        # Queries from the example's body run on the database thread, those of strategy
+        # draws on the test's thread, inside Hypothesis' build context: registered here, the
+        # rollback also follows an example rejected while drawing.
+        self._dirty = True
+        self.enter_example()
+        return execute(sql, params, many, context)
+
+    def _rollback_example(self) -> None:
+        self._rollback_pending = False
+        if not self._dirty:
+            return
+        self._dirty = False
+        for connection, _, sid in self._atomics:
+            connection.savepoint_rollback(sid)
+            # As ``transaction.atomic`` does: rolling back to the savepoint repairs a
+            # transaction that an error inside the example marked as broken.
+            connection.needs_rollback = False
+        self._dirty = False
+
+
+def prepare_async_given(test: object) -> None:
+    """Make the async ``@given`` test function ``test`` runnable by the Hypothesis engine.
+
+    Each example's coroutine then runs on the test's loop (see
+    :func:`~restflow_testing._async_given.adapt_async_given`), inside the active
+    :class:`ExampleRollback`. An example that leaves asyncio tasks running fails with
+    :class:`~restflow_testing.LeakedTaskError` (the tasks are cancelled), a failure Hypothesis
+    shrinks and reports like any other. Idempotent; a no-op for tests that are not async
+    ``@given`` tests.
+    """
+    function = getattr(test, "__func__", test)
+    handle: Any = getattr(function, "hypothesis", None)
+    if handle is None:
+        return
+    inner = handle.inner_test
+    if inspect.iscoroutinefunction(inner) and not hasattr(inner, _PREPARED_MARK):
+        handle.inner_test = _isolated_example(
+            cast("Callable[..., Coroutine[Any, Any, object]]", inner)
+        )
+    adapt_async_given(test)
+
+
+def _isolated_example(
+    inner: Callable[..., Coroutine[Any, Any, object]],
+) -> Callable[..., Coroutine[Any, Any, object]]:
+    @functools.wraps(inner)
+    async def run_example(*args: Any, **kwargs: Any) -> object:
+        rollback = ExampleRollback.active()
+        if rollback is not None:
+            rollback.enter_example()
+        existing = running_tasks()
+        failed = True
+        try:
+            outcome = await inner(*args, **kwargs)
+            failed = False
+        finally:
+            try:
+                await fail_on_leaked_tasks(
+                    existing, lambda: f"An example of {inner.__module__}.{inner.__qualname__}"
+                )
+            except Exception:
+                if not failed:
+                    raise
+        return outcome
+
+    setattr(run_example, _PREPARED_MARK, True)
+    return run_example
