@@ -1,0 +1,95 @@
+"""invalid_from_serializer: every payload is rejected, by construction and not only by filtering."""
+
+import warnings
+from typing import Any, cast
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+from rest_framework import serializers
+
+from restflow_testing.strategies import InvalidPayload, invalid_from_serializer
+from restflow_testing.strategies._invalid import invalid_payloads
+from tests.project.app.models import Tag
+from tests.project.app.serializers_strategies import (
+    CompositeSerializer,
+    FilesSerializer,
+    GadgetSerializer,
+    RelationsSerializer,
+    ScalarsSerializer,
+)
+from tests.strategies.test_valid import form
+
+EXAMPLES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def rejected(serializer: serializers.BaseSerializer[Any]) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return not serializer.is_valid()
+
+
+@EXAMPLES
+@given(invalid_payloads(ScalarsSerializer, verify=False))
+def test_scalar_rules_are_broken_by_construction(payload: InvalidPayload) -> None:
+    assert rejected(ScalarsSerializer(data=payload))
+
+
+@EXAMPLES
+@given(invalid_payloads(CompositeSerializer, verify=False))
+def test_composite_rules_are_broken_by_construction(payload: InvalidPayload) -> None:
+    assert rejected(CompositeSerializer(data=payload))
+
+
+@EXAMPLES
+@given(invalid_payloads(FilesSerializer, verify=False))
+def test_multipart_rules_are_broken_by_construction(payload: InvalidPayload) -> None:
+    assert isinstance(payload, dict)
+    assert rejected(FilesSerializer(data=form(payload)))
+
+
+@EXAMPLES
+@given(invalid_from_serializer(ScalarsSerializer))
+def test_public_strategy_is_rejected(payload: InvalidPayload) -> None:
+    assert rejected(ScalarsSerializer(data=payload))
+
+
+def test_every_kind_of_breakage_is_drawn() -> None:
+    kinds: set[str] = set()
+
+    @settings(max_examples=150, database=None, deadline=None)
+    @given(invalid_from_serializer(ScalarsSerializer))
+    def collect(payload: InvalidPayload) -> None:
+        serializer = ScalarsSerializer(data=payload)
+        serializer.is_valid()
+        errors: dict[str, Any] = dict(cast(Any, serializer.errors))
+        if not isinstance(payload, dict):
+            kinds.add("not an object")
+            return
+        for details in errors.values():
+            kinds.update(str(detail.code) for detail in details)
+
+    collect()
+    assert {"not an object", "required", "invalid", "null"} <= kinds
+    assert kinds & {"max_length", "min_length", "max_value", "min_value", "invalid_choice"}
+
+
+class DatabaseInvalid(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        Tag.objects.bulk_create([Tag(name=f"tag-{index}") for index in range(2)])
+
+    @EXAMPLES
+    @given(data=st.data())
+    def test_relations_and_model_rules_are_broken(self, data: st.DataObject) -> None:
+        relations = data.draw(invalid_payloads(RelationsSerializer, verify=False))
+        assert rejected(RelationsSerializer(data=relations))
+        gadget = data.draw(invalid_payloads(GadgetSerializer, verify=False))
+        assert rejected(GadgetSerializer(data=gadget))
+
+    @settings(max_examples=30, deadline=None)
+    @given(data=st.data())
+    def test_invalid_payloads_need_no_rows(self, data: st.DataObject) -> None:
+        Tag.objects.all().delete()
+        payload = data.draw(invalid_from_serializer(RelationsSerializer))
+        assert rejected(RelationsSerializer(data=payload))

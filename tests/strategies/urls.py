@@ -1,0 +1,48 @@
+"""URLconf for the strategies suite: a DRF model viewset and a multipart upload view."""
+
+from typing import Any
+
+from django.urls import include, path
+from rest_framework import status, viewsets
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
+
+from tests.project.app.models_strategies import Gadget
+from tests.project.app.serializers_strategies import FilesSerializer, GadgetSerializer
+from tests.project.urls import urlpatterns as project_urlpatterns
+
+
+class GadgetViewSet(viewsets.ModelViewSet[Gadget]):
+    queryset = Gadget.objects.order_by("id")
+    serializer_class = GadgetSerializer
+
+
+class UploadView(APIView):
+    parser_classes = [MultiPartParser]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = FilesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload: Any = serializer.validated_data["upload"]
+        return Response({"size": upload.size}, status=status.HTTP_201_CREATED)
+
+
+class WhoAmIView(APIView):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not request.user.is_authenticated:
+            return Response(status=status.HTTP_401_UNAUTHORIZED)
+        return Response({"pk": request.user.pk})
+
+
+router = DefaultRouter()
+router.register("gadgets", GadgetViewSet, basename="gadget")
+
+urlpatterns = [
+    path("strategies/", include(router.urls)),
+    path("strategies/upload/", UploadView.as_view()),
+    path("strategies/whoami/", WhoAmIView.as_view()),
+    *project_urlpatterns,
+]
