@@ -279,14 +279,15 @@ def to_form(value: object) -> object:
 
 
 def is_form_value(value: object) -> bool:
-    """Whether a multipart form can carry ``value``: text, an uploaded file, or a list of text."""
+    """Whether a multipart form can carry ``value``: text, an uploaded file, or a non-empty list
+    of text (an empty list sends nothing at all)."""
     from django.core.files.uploadedfile import UploadedFile
 
     if isinstance(value, str | UploadedFile):
         return True
     if isinstance(value, list):
         items: list[object] = cast(list[object], value)
-        return all(isinstance(item, str) for item in items)
+        return bool(items) and all(isinstance(item, str) for item in items)
     return False
 
 
