@@ -6,7 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings
 from pytest_django import DjangoDbBlocker
+
+# Shared CI machines are slow and noisy: no deadlines, unless a test sets its own.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 
 @dataclass(frozen=True)
