@@ -286,10 +286,10 @@ from asgiref.sync import sync_to_async
 
 
 async def runner() -> str:
-    # Under this plugin, thread-sensitive sync work goes to its database thread (which uses the
-    # test's connections); under pytest-asyncio it goes to asgiref's own executor thread.
-    name = await sync_to_async(lambda: threading.current_thread().name)()
-    return "plugin" if name.startswith("restflow-testing-database") else "other"
+    # Under this plugin, thread-sensitive sync work runs in place on the test's own thread (with
+    # the test's connections); under pytest-asyncio it goes to asgiref's executor thread.
+    thread = await sync_to_async(threading.current_thread)()
+    return "plugin" if thread is threading.main_thread() else "other"
 
 
 @pytest.mark.asyncio

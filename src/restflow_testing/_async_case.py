@@ -3,8 +3,8 @@
 Every test of a class runs on the class's :class:`~restflow_testing._test_loop.TestLoop`, driven
 from the test's own thread: ``asyncSetUp``, the test body (``async def`` or not) and
 ``asyncTearDown`` share that loop, and the sync work async code hands off (the async ORM, sync
-views) runs on the database thread with the test thread's connections, so everything the test
-and its views do happens in the test's transaction.
+views) runs in place on the test's thread with its own connections, so everything the test and
+its views do happens in the test's transaction.
 
 ``@given`` tests run the Hypothesis engine on the test's thread; each example then runs on the
 same loop, between ``asyncSetUp`` and ``asyncTearDown``, with fresh clients, inside the isolation

@@ -1,99 +1,117 @@
-"""The event loop a test drives from its own thread, and the thread its sync work runs on.
+"""The event loop a test drives from its own thread, and where its sync work runs.
 
 A :class:`TestLoop` runs coroutines with ``run_until_complete`` on the test's thread, so entering
-the loop costs microseconds, not a thread hand-off. Django's ORM refuses to run on a thread
-with a running event loop, so the synchronous work that async code hands off with
-``sync_to_async(thread_sensitive=True)`` (the async ORM, sync views and middleware, signal
-receivers) runs on one dedicated *database thread*, which uses the very connection objects of
-the test's thread. Only one of the two threads touches a connection at a time: while the loop
-runs, the test's thread is inside the loop and never calls the ORM itself (Django's
-async-safety check forbids it).
+the loop costs microseconds, not a thread hand-off. The synchronous work that async code hands
+off with ``sync_to_async(thread_sensitive=True)`` (the async ORM, sync views and middleware,
+signal receivers) runs on that same thread, in place, with the event loop set aside for the
+duration of the call: Django then sees an ordinary sync thread and hands out the thread's own
+database connection, the one ``setUpTestData``, ``setUp`` and pytest-django's ``db`` fixture
+use. Everything the test and its views write therefore happens inside the test's transaction,
+and no query ever waits on another thread.
 
-Everything the test and its views write therefore goes through the connection that
-``setUpTestData``, ``setUp`` and pytest-django's ``db`` fixture use, inside their transaction.
+The price of running sync work in place is that it blocks the loop while it runs, exactly as a
+single worker thread would serialise it; sync code that calls ``async_to_sync`` still works (it
+gets a loop of its own, whose sync calls come back to this thread).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import threading
 from collections.abc import Callable, Coroutine, Generator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import Executor, Future
+from typing import Any, ParamSpec, TypeVar
 
-from asgiref.sync import AsyncToSync
-from django.db import connections
+from asgiref.sync import AsyncToSync, SyncToAsync
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 
-_database_executor: ThreadPoolExecutor | None = None
-_database_executor_lock = threading.Lock()
-_shared: dict[str, Any] = {}
 _active = threading.local()
+_THREAD_HANDLER_STATE = ("main_event_loop", "main_event_loop_pid", "task_context")
+_MISSING = object()
 
 
-def database_executor() -> ThreadPoolExecutor:
-    """The single thread that runs thread-sensitive sync work for every test loop."""
-    global _database_executor
-    with _database_executor_lock:
-        if _database_executor is None:
-            _database_executor = ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="restflow-testing-database"
-            )
-        return _database_executor
+def run_outside_loop(function: Callable[[], _T]) -> _T:
+    """Call ``function`` on this thread as sync code, with the running loop set aside.
 
-
-def run_on_database_thread(function: Callable[[], _T]) -> _T:
-    """Run ``function`` on the database thread, wait for it, and return its result.
-
-    For sync code that runs on the test's thread while its loop is running and must use the
-    ORM (``captureOnCommitCallbacks`` executing callbacks, say). The connections are those
-    :meth:`TestLoop.run` shared when it started the loop.
+    Django's async-safety check passes and ``connections`` gives this thread's own connections,
+    as if no loop were running. For sync code that runs while the test's loop is running and
+    must use the ORM (``captureOnCommitCallbacks`` executing callbacks, say).
     """
-    return database_executor().submit(function).result()
+    running = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        return function()
+    finally:
+        asyncio.events._set_running_loop(running)
 
 
-def share_connections() -> None:
-    """Make the database thread use the calling thread's connection objects.
+class _InPlaceExecutor(Executor):
+    """Runs each submitted call immediately, on the submitting thread, outside the loop."""
 
-    Call it from sync code only: with a loop running, Django hands out per-task connections.
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        future: Future[_T] = Future()
+        call = _without_parent_loop(functools.partial(fn, *args, **kwargs))
+        saved = {
+            name: getattr(SyncToAsync.threadlocal, name, _MISSING) for name in _THREAD_HANDLER_STATE
+        }
+        try:
+            future.set_result(run_outside_loop(call))
+        except BaseException as error:  # handed to the awaiting coroutine
+            future.set_exception(error)
+        finally:
+            for name, value in saved.items():
+                if value is _MISSING:
+                    with contextlib.suppress(AttributeError):
+                        delattr(SyncToAsync.threadlocal, name)
+                else:
+                    setattr(SyncToAsync.threadlocal, name, value)
+        return future
 
-    Cheap when nothing changed since the last call; each connection is marked as shared
-    between threads (``inc_thread_sharing``) once.
+
+def _without_parent_loop(call: functools.partial[_T]) -> Callable[[], _T]:
+    """Keep sync code from scheduling ``async_to_sync`` work on the loop it is blocking.
+
+    ``sync_to_async`` records the calling loop for the sync code (so that ``async_to_sync``
+    inside it goes back to that loop). The loop is blocked while the call runs in place, so the
+    record is dropped: ``async_to_sync`` then runs its coroutine on a loop of its own.
     """
-    current = {alias: connections[alias] for alias in connections}
-    if len(current) == len(_shared) and all(
-        _shared.get(alias) is connection for alias, connection in current.items()
+    inner: object = call.func
+    if (
+        isinstance(inner, functools.partial)
+        and getattr(inner.func, "__name__", "") == "thread_handler"
+        and inner.args
+        and isinstance(inner.args[0], asyncio.AbstractEventLoop)
     ):
-        return
-    for alias, connection in current.items():
-        if _shared.get(alias) is not connection:
-            connection.inc_thread_sharing()
-    database_executor().submit(_install, current).result()
-    _shared.clear()
-    _shared.update(current)
+        handler: Callable[..., _T] = inner.func
+        rest: tuple[object, ...] = inner.args[1:]
+        keywords: dict[str, object] = inner.keywords
+        return lambda: handler(None, *rest, **keywords)
+    return call
 
 
-def _install(shared: dict[str, Any]) -> None:
-    for alias, connection in shared.items():
-        connections[alias] = connection
+_IN_PLACE = _InPlaceExecutor()
 
 
 class TestLoop:
     """An event loop driven by the test's thread with ``run_until_complete``.
 
-    Thread-sensitive ``sync_to_async`` calls made on it run on the database thread, with the
-    connections of the thread that called :meth:`run`. The loop lives until :meth:`close`.
+    Thread-sensitive ``sync_to_async`` calls made on it run in place on the same thread, with
+    that thread's database connections. The loop lives until :meth:`close`.
     """
+
+    __test__ = False  # not a test, whatever pytest's name patterns say
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        AsyncToSync.loop_thread_executors[self.loop] = database_executor()  # type: ignore[assignment]  # pyright: ignore[reportArgumentType]
+        AsyncToSync.loop_thread_executors[self.loop] = _IN_PLACE  # type: ignore[assignment]  # pyright: ignore[reportArgumentType]
 
     @staticmethod
     def active() -> TestLoop | None:
-        """The loop of the test running on this thread, if :meth:`activate` is in effect."""
+        """The loop of the test running on this thread, while :meth:`activate` is in effect."""
         loop: TestLoop | None = getattr(_active, "loop", None)
         return loop
 
@@ -114,7 +132,6 @@ class TestLoop:
             raise RuntimeError(
                 "The test's event loop is already running: await the coroutine instead."
             )
-        share_connections()
         previous = TestLoop.active()
         _active.loop = self
         try:

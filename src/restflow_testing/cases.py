@@ -28,7 +28,7 @@ from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
 from restflow_testing._live_server import live_server_thread_class
-from restflow_testing._test_loop import run_on_database_thread
+from restflow_testing._test_loop import run_outside_loop
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
@@ -108,22 +108,22 @@ class AsyncAPITestCase(AsyncTestMixin, hypothesis_django.TestCase):  # type: ign
 
         As Django's, and usable in ``async def`` tests: the callbacks registered by async ORM
         writes and by views are captured, and with ``execute=True`` run on exit where they may
-        use the ORM (on the database thread, with the test's connection).
+        use the ORM (with the test thread's own connection).
         """
         capture = super().captureOnCommitCallbacks(using=using, execute=execute)
         if not _loop_running():
             with capture as callbacks:
                 yield callbacks
             return
-        callbacks = run_on_database_thread(capture.__enter__)
+        callbacks = run_outside_loop(capture.__enter__)
         try:
             yield callbacks
         except BaseException:
             exc_type, exc, traceback = sys.exc_info()
-            if not run_on_database_thread(lambda: capture.__exit__(exc_type, exc, traceback)):
+            if not run_outside_loop(lambda: capture.__exit__(exc_type, exc, traceback)):
                 raise
         else:
-            run_on_database_thread(lambda: capture.__exit__(None, None, None))
+            run_outside_loop(lambda: capture.__exit__(None, None, None))
 
 
 class AsyncAPILiveServerTestCase(_FlushAfterEachExample, hypothesis_django.LiveServerTestCase):  # type: ignore[misc]  # clients are AsyncAPIClients

@@ -30,4 +30,4 @@ class Article(models.Model):
         return self.title
 
 
-from tests.project.app.models_strategies import Gadget  # noqa: E402, F401  (strategies suite)
+from tests.project.app.models_strategies import Gadget as Gadget  # noqa: E402 (strategies suite)
