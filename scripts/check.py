@@ -1,8 +1,9 @@
 """Run everything CI runs, from nothing but python3 and pip.
 
-1. A development environment (.venv) with the package and its ``dev`` extra: ruff, mypy --strict,
-   basedpyright (strict), ``basedpyright --verifytypes`` (must be 100%), the docs build
-   (``mkdocs build --strict``) and the test suite.
+1. A development environment (.venv) with the package and its ``dev`` extra: ruff, mypy --strict
+   and basedpyright (strict) on the package, the suite and the example project,
+   ``basedpyright --verifytypes`` (must be 100%), the docs build (``mkdocs build --strict``) and
+   the test suite.
 2. A second environment (.venv-lowest) on the lowest supported versions (Django 4.2, DRF 3.15):
    the test suite again.
 
@@ -60,7 +61,12 @@ def main() -> int:
         step("ruff check", [str(bin_dir / "ruff"), "check", "."])
         step("ruff format", [str(bin_dir / "ruff"), "format", "--check", "."])
         step("mypy --strict", [str(bin_dir / "mypy")])
+        step(
+            "mypy --strict (examples)",
+            [str(bin_dir / "mypy"), "--config-file", "examples/mypy.ini"],
+        )
         step("basedpyright", [str(bin_dir / "basedpyright")])
+        step("basedpyright (examples)", [str(bin_dir / "basedpyright"), "examples"])
         step(
             "basedpyright --verifytypes",
             [
