@@ -411,3 +411,35 @@ def test_fixtures_against_real_views(inner: pytest.Pytester) -> None:
     result = run(inner)
 
     result.assert_outcomes(passed=4)
+
+
+def test_async_tests_run_without_django_settings(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Installing the package enables the plugin in every project, Django or not.
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    write(
+        pytester,
+        "test_plain",
+        """
+        import asyncio
+
+        from hypothesis import given, settings, strategies as st
+
+
+        async def test_plain() -> None:
+            assert await asyncio.sleep(0, result=3) == 3
+
+
+        @settings(max_examples=5)
+        @given(n=st.integers())
+        async def test_property(n: int) -> None:
+            assert await asyncio.sleep(0, result=n) == n
+        """,
+    )
+
+    result = run(pytester)
+
+    result.assert_outcomes(passed=2)

@@ -62,8 +62,13 @@ class ExampleRollback:
         return rollback
 
     def __enter__(self) -> ExampleRollback:
+        from django.conf import settings
         from django.db import connections, transaction
 
+        self._previous = ExampleRollback.active()
+        _active.rollback = self
+        if not settings.configured:  # not a Django project: no database to isolate
+            return self
         try:
             for connection in connections.all():
                 if not connection.in_atomic_block or connection.needs_rollback:
@@ -73,10 +78,9 @@ class ExampleRollback:
                 self._atomics.append((connection, atomic, connection.savepoint_ids[-1]))
                 connection.execute_wrappers.append(self._observe)
         except BaseException:
+            _active.rollback = self._previous
             self._close()
             raise
-        self._previous = ExampleRollback.active()
-        _active.rollback = self
         return self
 
     def __exit__(
