@@ -116,9 +116,8 @@ class ExampleRollback:
         many: bool,
         context: dict[str, Any],
     ) -> Any:
-        # Queries from the example's body run on the database thread, those of strategy
-        # draws on the test's thread, inside Hypothesis' build context: registered here, the
-        # rollback also follows an example rejected while drawing.
+        # Strategy draws query inside Hypothesis' build context too: registered here, the
+        # rollback also follows an example rejected while drawing, before its body ran.
         self._dirty = True
         self.enter_example()
         return execute(sql, params, many, context)

@@ -12,10 +12,10 @@ It provides:
 **How async tests run.** Each test coroutine runs on an event loop of its own, driven from
 pytest's thread (the one that set up the fixtures). The sync work that async code hands off with
 ``sync_to_async`` (the async ORM: ``acreate``, ``aget``...; sync views, middleware and signal
-receivers reached through :class:`~restflow_testing.AsyncAPIClient`) runs on one database
-thread that uses the very connection objects of pytest's thread. So with pytest-django's ``db``
-fixture or ``django_db`` mark, everything the test and the views write happens in the test's
-transaction and is rolled back with it; with ``transactional_db`` or
+receivers reached through :class:`~restflow_testing.AsyncAPIClient`) runs on that same thread,
+with the loop set aside, so it uses the thread's own database connection. With pytest-django's
+``db`` fixture or ``django_db`` mark, everything the test and the views write therefore happens
+in the test's transaction and is rolled back with it; with ``transactional_db`` or
 ``django_db(transaction=True)`` the writes commit as usual and pytest-django flushes the tables
 after the test. A test that returns while asyncio tasks it started are still running fails
 with :class:`~restflow_testing.LeakedTaskError` (the tasks are cancelled). Async fixtures are
