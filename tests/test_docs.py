@@ -11,7 +11,8 @@ each one according to what it contains (``docs/docs-tests.md`` states the rules 
 * a block that only includes a file (``--8<-- "path"``) must name an existing file;
 * any other block is a snippet, run as a coroutine (top-level ``await`` allowed) inside a
   database transaction that is rolled back;
-* a block preceded by ``<!-- docs-test: skip (reason) -->`` is only compiled.
+* a block preceded by ``<!-- docs-test: skip (reason) -->`` is only compiled, and so is one
+  preceded by ``<!-- docs-test: requires Django >= X.Y (reason) -->`` on older Django.
 
 Code is compiled with the Markdown file as its file name and the block's own line numbers, so a
 traceback points at the line of the page that failed.
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import django
 import pytest
 from asgiref.sync import async_to_sync
 from pytest_django import DjangoDbBlocker
@@ -42,6 +44,9 @@ DOCS = ROOT / "docs"
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
 _MARKER = re.compile(r"^\s*<!--\s*docs-test:(?P<body>.*?)-->\s*$")
 _SKIP = re.compile(r"^\s*skip\s*\((?P<reason>[^)]*\S[^)]*)\)\s*$")
+_REQUIRES = re.compile(
+    r"^\s*requires\s+Django\s*>=\s*(?P<major>\d+)\.(?P<minor>\d+)\s*\((?P<reason>[^)]*\S[^)]*)\)\s*$"
+)
 _INCLUDE = re.compile(r"""^\s*--8<--\s*["'](?P<path>[^"']+)["']\s*$""")
 _PYTHON = {"python", "py", "python3"}
 
@@ -155,12 +160,19 @@ def _skip_reason(path: Path, lines: list[str], fence_index: int) -> str | None:
     if marker is None:
         return None
     skip = _SKIP.match(marker["body"])
-    if skip is None:
-        raise DocExampleError(
-            f"{path}:{previous + 1}: unknown docs-test marker {lines[previous].strip()!r}; "
-            "the only marker is <!-- docs-test: skip (reason) -->, with a reason"
-        )
-    return skip["reason"].strip()
+    if skip is not None:
+        return skip["reason"].strip()
+    requires = _REQUIRES.match(marker["body"])
+    if requires is not None:
+        needed = (int(requires["major"]), int(requires["minor"]))
+        if django.VERSION[:2] >= needed:
+            return None
+        return f"needs Django {needed[0]}.{needed[1]}+: {requires['reason'].strip()}"
+    raise DocExampleError(
+        f"{path}:{previous + 1}: unknown docs-test marker {lines[previous].strip()!r}; the "
+        "markers are <!-- docs-test: skip (reason) --> and "
+        "<!-- docs-test: requires Django >= X.Y (reason) -->, each with a reason"
+    )
 
 
 def doc_sources() -> list[Path]:

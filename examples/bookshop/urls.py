@@ -1,11 +1,11 @@
 """URLconf of the bookshop example: everything lives under /api/."""
 
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
+from examples.bookshop.routers import AsyncViewSetRouter
 from examples.bookshop.shop import views
 
-router = DefaultRouter()
+router = AsyncViewSetRouter()
 router.register("authors", views.AuthorViewSet, basename="author")
 router.register("books", views.BookViewSet, basename="book")
 router.register("reviews", views.ReviewViewSet, basename="review")

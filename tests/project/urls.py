@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from examples.bookshop.routers import AsyncViewSetRouter
 from tests.project.app import (
     views_adrf,
     views_cache,
@@ -12,7 +13,7 @@ from tests.project.app import (
     views_restflow,
 )
 
-router = DefaultRouter()
+router = AsyncViewSetRouter()  # drf-restflow's async viewsets on Django 4.2 too
 router.register("articles", views_restflow.ArticleViewSet, basename="article")
 sync_router = DefaultRouter()
 sync_router.register("articles", views_drf.ArticleSyncViewSet, basename="sync-article")
