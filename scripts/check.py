@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from _env import DEV_ENV, ROOT, dev_install_command, environment
 
@@ -43,11 +44,19 @@ def main() -> int:
     def step(name: str, command: list[str], *, check_output: str | None = None) -> bool:
         print(f"\n=== {name}: {' '.join(command)}", flush=True)
         started = time.monotonic()
+        # Run inside the command's environment, as if activated: the type checkers resolve
+        # imports through the ``python`` they find first on PATH.
+        bin_dir = Path(command[0]).parent
+        env = {
+            **os.environ,
+            "VIRTUAL_ENV": str(bin_dir.parent),
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
         if check_output is None:
-            ok = subprocess.run(command, cwd=ROOT, check=False).returncode == 0
+            ok = subprocess.run(command, cwd=ROOT, check=False, env=env).returncode == 0
         else:
             completed = subprocess.run(
-                command, cwd=ROOT, check=False, capture_output=True, text=True
+                command, cwd=ROOT, check=False, capture_output=True, text=True, env=env
             )
             output = completed.stdout + completed.stderr
             print(output[-4000:], flush=True)
