@@ -4,7 +4,6 @@ redirects, exceptions and the response object."""
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, cast
 
-import django
 import pytest
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -123,10 +122,6 @@ def test_request_accepts_scope_keys_directly() -> None:
     assert body["headers"]["HTTP_X_FROM"] == "credentials"
 
 
-@pytest.mark.skipif(
-    django.VERSION < (5, 0),
-    reason="restflow's async viewsets need Django 5's async-aware csrf_exempt",
-)
 @pytest.mark.django_db
 def test_router_viewset_create_list_retrieve_update_delete() -> None:
     client = AsyncAPIClient()

@@ -3,7 +3,6 @@
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-import django
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AnonymousUser, User
@@ -170,10 +169,6 @@ def test_plain_django_view_and_csrf_middleware_choice() -> None:
     assert getattr(factory.post("/x/"), "_dont_enforce_csrf_checks") is True  # noqa: B009
 
 
-@pytest.mark.skipif(
-    django.VERSION < (5, 0),
-    reason="restflow's async viewsets need Django 5's async-aware csrf_exempt",
-)
 @pytest.mark.django_db
 def test_viewset_actions_awaited_directly() -> None:
     create = ArticleViewSet.as_view({"post": "create"})
