@@ -233,14 +233,15 @@ def value_bounds(field: AnyField) -> tuple[Any, Any]:
     return (max(lows) if lows else None), (min(highs) if highs else None)
 
 
-def int_bounds(field: AnyField) -> tuple[int | None, int | None]:
+def int_bounds(field: AnyField, *, storable: bool = False) -> tuple[int | None, int | None]:
     """Integer bounds of a numeric field, rounded inwards.
 
-    A ``ModelSerializer`` field over a ``Positive*Field`` starts at 0 even where DRF does not
-    say so (DRF 3.15), since the database's check constraint rejects negative numbers.
+    With ``storable``, a ``ModelSerializer`` field over a ``Positive*Field`` starts at 0 even
+    where DRF does not say so (DRF 3.15), since the database's check constraint rejects
+    negative numbers that the serializer would let through.
     """
     low, high = value_bounds(field)
-    if _stores_positive_numbers(field):
+    if storable and _stores_positive_numbers(field):
         low = 0 if low is None else max(low, 0)
     return (
         None if low is None else math.ceil(low),

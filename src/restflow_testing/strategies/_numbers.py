@@ -27,7 +27,7 @@ _WRONG_TYPES: list[object] = ["abc", "", [], {}, "1.5.1", True]
 
 
 def _integer_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
-    low, high = int_bounds(field)
+    low, high = int_bounds(field, storable=True)
     strategy: SearchStrategy[Any] = st.integers(low, high)
     return strategy.map(to_form) if ctx.multipart else strategy
 
