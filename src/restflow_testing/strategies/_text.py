@@ -103,7 +103,9 @@ def char_invalid(field: AnyField, ctx: Context) -> list[SearchStrategy[Any]]:
     if not ctx.multipart:
         out.append(st.sampled_from([True, False, [], {}, ["text"], {"text": "text"}]))
     if not getattr(field, "allow_blank", False):
-        out.append(st.sampled_from(["", "   "]))
+        # Whitespace only is blank once trimmed; untrimmed, it is an ordinary string.
+        trims = getattr(field, "trim_whitespace", True)
+        out.append(st.sampled_from(["", "   "]) if trims else st.just(""))
     if high is not None:
         out.append(st.text(string.ascii_lowercase, min_size=high + 1, max_size=high + 8))
     if low > 1:
