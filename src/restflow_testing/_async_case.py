@@ -14,9 +14,10 @@ the test case provides (a savepoint for :class:`~restflow_testing.AsyncAPITestCa
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 from collections.abc import Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.test import SimpleTestCase
 
@@ -143,41 +144,37 @@ class AsyncTestMixin:
 
     def _run_on_one_loop(self, method: Callable[[], object]) -> Callable[[], None]:
         loop = self._test_loop()
-
-        def run_given_test() -> None:
-            # The engine runs here; execute_example runs each example on the loop.
-            with loop.activate():
-                method()
-
-        def run_async_test() -> None:
-            loop.run(self._run_async_test(cast("Callable[[], Awaitable[object]]", method)))
-
-        def run_sync_test() -> None:
-            existing = loop.run(self._set_up())
-            failed = True
-            try:
-                method()
-                failed = False
-            finally:
-                loop.run(self._finish(existing, True, failed, "Test"))
-
+        run_test: functools.partial[None]
         if is_hypothesis_test(method):
             adapt_async_given(method)
-            run_test = run_given_test
+            run_test = functools.partial(self._run_given_test, loop, method)
         elif inspect.iscoroutinefunction(method):
-            run_test = run_async_test
+            run_test = functools.partial(self._run_async_test_on, loop, method)
         else:
-            run_test = run_sync_test
-
+            run_test = functools.partial(self._run_sync_test, loop, method)
         for marker in _UNITTEST_MARKERS:
             if hasattr(method, marker):
                 setattr(run_test, marker, getattr(method, marker))
         return run_test
 
-    async def _set_up(self) -> set[asyncio.Task[object]]:
-        existing = running_tasks()
-        await self.asyncSetUp()
-        return existing
+    @staticmethod
+    def _run_given_test(loop: TestLoop, method: Callable[[], object]) -> None:
+        # The engine runs here, on the test's thread; execute_example runs each example on the
+        # loop.
+        with loop.activate():
+            method()
+
+    def _run_async_test_on(self, loop: TestLoop, method: Callable[[], Awaitable[object]]) -> None:
+        loop.run(self._run_async_test(method))
+
+    def _run_sync_test(self, loop: TestLoop, method: Callable[[], object]) -> None:
+        existing = loop.run(self._set_up())
+        failed = True
+        try:
+            method()
+            failed = False
+        finally:
+            loop.run(self._finish(existing, failed, "Test"))
 
     async def _run_async_test(self, body: Callable[[], Awaitable[object]]) -> None:
         existing = await self._set_up()
@@ -186,20 +183,24 @@ class AsyncTestMixin:
             await body()
             failed = False
         finally:
-            await self._finish(existing, True, failed, "Test")
+            await self._finish(existing, failed, "Test")
+
+    async def _set_up(self) -> set[asyncio.Task[object]]:
+        existing = running_tasks()
+        if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
+            await self.asyncSetUp()
+        return existing
 
     async def _begin_example(self) -> None:
         self._example_tasks = await self._set_up()
 
     async def _end_example(self, failed: bool) -> None:
-        await self._finish(self._example_tasks, True, failed, "An example of")
+        await self._finish(self._example_tasks, failed, "An example of")
 
-    async def _finish(
-        self, existing: set[asyncio.Task[object]], run_tear_down: bool, failed: bool, where: str
-    ) -> None:
+    async def _finish(self, existing: set[asyncio.Task[object]], failed: bool, where: str) -> None:
         """asyncTearDown, async cleanups, then the leaked-task check (reported unless failed)."""
         try:
-            if run_tear_down:
+            if type(self).asyncTearDown is not AsyncTestMixin.asyncTearDown:
                 await self.asyncTearDown()
         finally:
             try:
@@ -207,11 +208,12 @@ class AsyncTestMixin:
                     function, args, kwargs = self._async_cleanups.pop()
                     await function(*args, **kwargs)
             finally:
-                try:
-                    await fail_on_leaked_tasks(existing, lambda: f"{where} {self.id()}")
-                except Exception:
-                    if not failed:
-                        raise
+                if running_tasks() - existing:
+                    try:
+                        await fail_on_leaked_tasks(existing, lambda: f"{where} {self.id()}")
+                    except Exception:
+                        if not failed:
+                            raise
 
 
 def _check_lifecycle_hooks(case: object) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 
 class LeakedTaskError(RuntimeError):
@@ -16,10 +17,42 @@ class LeakedTaskError(RuntimeError):
     """
 
 
+_tracked: dict[asyncio.AbstractEventLoop, set[asyncio.Task[Any]]] = {}
+
+
+def track_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Keep count of the tasks ``loop`` runs, so :func:`running_tasks` need not scan them all.
+
+    ``asyncio.all_tasks()`` walks every task of the process, which costs more than a trivial
+    test; a task factory records the loop's own tasks as they are made. Stop with
+    :func:`untrack_tasks`.
+    """
+    live: set[asyncio.Task[Any]] = set()
+
+    def factory(
+        loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], **kwargs: Any
+    ) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.Task(coro, loop=loop, **kwargs)
+        live.add(task)
+        task.add_done_callback(live.discard)
+        return task
+
+    loop.set_task_factory(factory)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    _tracked[loop] = live
+
+
+def untrack_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Forget what :func:`track_tasks` recorded for ``loop``."""
+    _tracked.pop(loop, None)
+    loop.set_task_factory(None)
+
+
 def running_tasks() -> set[asyncio.Task[object]]:
     """The tasks of the running loop that are not finished, the caller's own task excluded."""
     current = asyncio.current_task()
-    return {task for task in asyncio.all_tasks() if task is not current and not task.done()}
+    tracked = _tracked.get(asyncio.get_running_loop())
+    tasks = asyncio.all_tasks() if tracked is None else tracked
+    return {task for task in tasks if task is not current and not task.done()}
 
 
 async def fail_on_leaked_tasks(
