@@ -6,6 +6,8 @@
    the same model. Ratio = ours / peer (higher is better; target >= 1.0).
 2. Time per test of 500 trivial ``async def`` tests in ``AsyncAPITestCase`` against 500 trivial
    sync tests in Django's ``TestCase``. Ratio = ours / peer (lower is better; target <= 1.2).
+   For context, the same trivial ``async def`` tests in Django's own ``TestCase`` (a new event
+   loop and thread per test) are timed too.
 
 Rounds alternate between the contenders; the medians are reported.
 Usage, from the repository root: ``python benchmarks/bench_cases.py [--rounds N]``.
@@ -70,7 +72,9 @@ class PeerWritePerExample(hypothesis_django.TestCase):
             raise AssertionError(response.content)
 
 
-def _trivial_cases() -> tuple[type[unittest.TestCase], type[unittest.TestCase]]:
+def _trivial_cases() -> tuple[
+    type[unittest.TestCase], type[unittest.TestCase], type[unittest.TestCase]
+]:
     async def async_test(self: Any) -> None:
         pass
 
@@ -80,7 +84,8 @@ def _trivial_cases() -> tuple[type[unittest.TestCase], type[unittest.TestCase]]:
     names = [f"test_{index:03d}" for index in range(TRIVIAL_TESTS)]
     ours = type("OursTrivial", (AsyncAPITestCase,), dict.fromkeys(names, async_test))
     peer = type("PeerTrivial", (TestCase,), dict.fromkeys(names, sync_test))
-    return ours, peer
+    django_async = type("DjangoAsyncTrivial", (TestCase,), dict.fromkeys(names, async_test))
+    return ours, peer, django_async
 
 
 def _run(case: type[unittest.TestCase]) -> float:
@@ -95,7 +100,7 @@ def _run(case: type[unittest.TestCase]) -> float:
 
 
 def _compare(
-    label: str, ours: Callable[[], float], peer: Callable[[], float], rounds: int
+    ours: Callable[[], float], peer: Callable[[], float], rounds: int
 ) -> tuple[float, float]:
     ours_times: list[float] = []
     peer_times: list[float] = []
@@ -115,15 +120,15 @@ def main() -> None:
     runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
     old_config = runner.setup_databases()
     try:
-        ours_trivial, peer_trivial = _trivial_cases()
+        ours_trivial, peer_trivial, django_async = _trivial_cases()
         _run(ours_trivial)  # warm-up: imports, URL resolution, first connections
         _run(peer_trivial)
+        _run(django_async)
         ours_s, peer_s = _compare(
-            "given", lambda: _run(OursWritePerExample), lambda: _run(PeerWritePerExample), rounds
+            lambda: _run(OursWritePerExample), lambda: _run(PeerWritePerExample), rounds
         )
-        ours_t, peer_t = _compare(
-            "trivial", lambda: _run(ours_trivial), lambda: _run(peer_trivial), rounds
-        )
+        ours_t, peer_t = _compare(lambda: _run(ours_trivial), lambda: _run(peer_trivial), rounds)
+        _, django_async_t = _compare(lambda: _run(ours_trivial), lambda: _run(django_async), rounds)
     finally:
         runner.teardown_databases(old_config)
 
@@ -138,6 +143,11 @@ def main() -> None:
     print(
         f"{'trivial test, ms per test (target ratio <= 1.2)':<58}"
         f"{ours_ms:>12.3f}{peer_ms:>12.3f}{ours_ms / peer_ms:>8.2f}"
+    )
+    django_ms = django_async_t / TRIVIAL_TESTS * 1e3
+    print(
+        f"{'  context: trivial async test in Django TestCase, ms':<58}"
+        f"{ours_ms:>12.3f}{django_ms:>12.3f}{ours_ms / django_ms:>8.2f}"
     )
     print("\npeers: hypothesis.extra.django.TestCase + DRF APIClient on DRF's sync viewset;")
     print("       Django's TestCase with sync test methods")
