@@ -208,12 +208,9 @@ class AsyncTestMixin:
                     function, args, kwargs = self._async_cleanups.pop()
                     await function(*args, **kwargs)
             finally:
-                if running_tasks() - existing:
-                    try:
-                        await fail_on_leaked_tasks(existing, lambda: f"{where} {self.id()}")
-                    except Exception:
-                        if not failed:
-                            raise
+                await fail_on_leaked_tasks(
+                    existing, lambda: f"{where} {self.id()}", report=not failed
+                )
 
 
 def _check_lifecycle_hooks(case: object) -> None:

@@ -37,7 +37,8 @@ class ASGILiveServerThread(threading.Thread):
     """A thread running uvicorn on loopback, with the interface Django's live server expects.
 
     The socket is bound before ``is_ready`` is set, so ``port`` is the real port even when 0
-    was asked for; ``terminate()`` stops the server and joins the thread.
+    was asked for; ``terminate()`` stops the server and joins the thread. ``static_handler``
+    is accepted for the interface's sake: it is Django's WSGI handler, which uvicorn cannot use.
     """
 
     def __init__(
@@ -51,7 +52,6 @@ class ASGILiveServerThread(threading.Thread):
         self.port = port
         self.is_ready = threading.Event()
         self.error: BaseException | None = None
-        self.static_handler = static_handler
         self.connections_override = connections_override or {}
         self._server: Any = None
         super().__init__(name="restflow-testing-live-server")

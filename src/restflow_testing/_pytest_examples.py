@@ -171,13 +171,11 @@ def _isolated_example(
             outcome = await inner(*args, **kwargs)
             failed = False
         finally:
-            try:
-                await fail_on_leaked_tasks(
-                    existing, lambda: f"An example of {inner.__module__}.{inner.__qualname__}"
-                )
-            except Exception:
-                if not failed:
-                    raise
+            await fail_on_leaked_tasks(
+                existing,
+                lambda: f"An example of {inner.__module__}.{inner.__qualname__}",
+                report=not failed,
+            )
         return outcome
 
     setattr(run_example, _PREPARED_MARK, True)

@@ -56,11 +56,13 @@ def running_tasks() -> set[asyncio.Task[object]]:
 
 
 async def fail_on_leaked_tasks(
-    existing: set[asyncio.Task[object]], where: Callable[[], str]
+    existing: set[asyncio.Task[object]], where: Callable[[], str], *, report: bool = True
 ) -> None:
     """Cancel and report the tasks started since ``existing`` was taken that still run.
 
-    Raises :class:`LeakedTaskError` naming each leaked task's coroutine.
+    Raises :class:`LeakedTaskError` naming each leaked task's coroutine, unless ``report`` is
+    false (the test already failed: its own error is the one to show); the tasks are cancelled
+    either way.
     """
     if not running_tasks() - existing:
         return
@@ -73,6 +75,8 @@ async def fail_on_leaked_tasks(
     for task in leaked:
         with contextlib.suppress(BaseException):
             await task
+    if not report:
+        return
     names = ", ".join(sorted(_describe(task) for task in leaked))
     raise LeakedTaskError(
         f"{where()} left {len(leaked)} asyncio task(s) running: {names}. They were cancelled; "

@@ -36,6 +36,11 @@ _THREAD_HANDLER_STATE = ("main_event_loop", "main_event_loop_pid", "task_context
 _MISSING = object()
 
 
+def in_event_loop() -> bool:
+    """Whether an event loop is running on this thread."""
+    return asyncio.events._get_running_loop() is not None
+
+
 def run_outside_loop(function: Callable[[], _T]) -> _T:
     """Call ``function`` on this thread as sync code, with the running loop set aside.
 

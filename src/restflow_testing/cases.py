@@ -16,7 +16,6 @@ Hypothesis' Django test cases, which Hypothesis requires for ``@given``) and add
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import sys
 from collections.abc import Callable, Generator
@@ -28,7 +27,7 @@ from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
 from restflow_testing._live_server import live_server_thread_class
-from restflow_testing._test_loop import run_outside_loop
+from restflow_testing._test_loop import in_event_loop, run_outside_loop
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
@@ -111,7 +110,7 @@ class AsyncAPITestCase(AsyncTestMixin, hypothesis_django.TestCase):  # type: ign
         use the ORM (with the test thread's own connection).
         """
         capture = super().captureOnCommitCallbacks(using=using, execute=execute)
-        if not _loop_running():
+        if not in_event_loop():
             with capture as callbacks:
                 yield callbacks
             return
@@ -137,11 +136,3 @@ class AsyncAPILiveServerTestCase(_FlushAfterEachExample, hypothesis_django.LiveS
     """
 
     server_thread_class: type[Any] = live_server_thread_class()
-
-
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Mapping, Sequence
 from copy import copy
@@ -37,6 +36,7 @@ from restflow_testing._scope import (
     query_string,
     request_scope,
 )
+from restflow_testing._test_loop import in_event_loop
 from restflow_testing.encoding import (
     CustomFormat,
     EncodedBody,
@@ -67,14 +67,6 @@ _REDIRECTS: Final = frozenset(
 )
 _KEEP_METHOD: Final = frozenset({HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMANENT_REDIRECT})
 _HAS_ASYNC_AUTH: Final = hasattr(ClientMixin, "alogin")
-
-
-def _in_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 def _store_rendered(
@@ -180,7 +172,7 @@ class AsyncAPIClient(AsyncClient):
         client forgets the session and the server-side record is left to expire; use
         ``await alogout()`` to end it on the server as well."""
         self._clear_auth()
-        if settings.SESSION_COOKIE_NAME in self.cookies and not _in_event_loop():
+        if settings.SESSION_COOKIE_NAME in self.cookies and not in_event_loop():
             super().logout()
         self.cookies = SimpleCookie()
 

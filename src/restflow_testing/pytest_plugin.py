@@ -157,11 +157,7 @@ async def _run_checking_tasks(
         await test(**arguments)
         failed = False
     finally:
-        try:
-            await fail_on_leaked_tasks(existing, lambda: f"Test {nodeid}")
-        except Exception:
-            if not failed:
-                raise
+        await fail_on_leaked_tasks(existing, lambda: f"Test {nodeid}", report=not failed)
 
 
 def _run_given(test: Callable[..., object], arguments: dict[str, Any]) -> None:
