@@ -58,7 +58,7 @@ class OursWritePerExample(AsyncAPITestCase):
     @ONLY_GENERATE
     @given(title=TITLES)
     async def test_create(self, title: str) -> None:
-        response = await self.client.post("/restflow/articles/", {"title": title})
+        response = await self.client.post("/restflow/articles/create/", {"title": title})
         if response.status_code != 201:
             raise AssertionError(response.content)
 
@@ -67,7 +67,7 @@ class PeerWritePerExample(hypothesis_django.TestCase):
     @ONLY_GENERATE
     @given(title=TITLES)
     def test_create(self, title: str) -> None:
-        response = APIClient().post("/drf/articles/", {"title": title}, format="json")
+        response = APIClient().post("/drf/articles/create/", {"title": title}, format="json")
         if response.status_code != 201:
             raise AssertionError(response.content)
 

@@ -27,7 +27,7 @@ from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
 from restflow_testing._live_server import live_server_thread_class
-from restflow_testing._test_loop import in_event_loop, run_outside_loop
+from restflow_testing._in_place import in_event_loop, run_outside_loop
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic

@@ -36,7 +36,7 @@ from restflow_testing._scope import (
     query_string,
     request_scope,
 )
-from restflow_testing._test_loop import in_event_loop
+from restflow_testing._in_place import in_event_loop
 from restflow_testing.encoding import (
     CustomFormat,
     EncodedBody,

@@ -20,10 +20,12 @@ sync_router.register("articles", views_drf.ArticleSyncViewSet, basename="sync-ar
 
 urlpatterns = [
     path("restflow/echo/", views_restflow.RestflowEchoView.as_view()),
+    path("restflow/articles/create/", views_restflow.ArticleCreateView.as_view()),
     path("restflow/articles/count/", views_cache.ArticleCountView.as_view()),
     path("restflow/", include(router.urls)),
     path("adrf/echo/", views_adrf.AdrfEchoView.as_view()),
     path("drf/echo/", views_drf.DrfEchoView.as_view()),
+    path("drf/articles/create/", views_drf.ArticleSyncCreateView.as_view()),
     path("drf/", include(sync_router.urls)),
     path("django/echo/", views_django.echo),
     path("django/redirect/", views_django.redirect_to_echo),

@@ -34,3 +34,13 @@ class ArticleSyncViewSet(ModelViewSet[Article]):
 
     queryset = Article.objects.order_by("id")
     serializer_class = ArticleSerializer
+
+
+class ArticleSyncCreateView(APIView):
+    """Validates, saves and returns one article: the sync twin of ``ArticleCreateView``."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ArticleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data, status=201)

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
+
 from rest_framework.request import Request
 from rest_framework.response import Response
 from restflow.views import AsyncAPIView, AsyncModelViewSet
@@ -31,3 +33,13 @@ class RestflowEchoView(AsyncAPIView):
 class ArticleViewSet(AsyncModelViewSet):
     queryset = Article.objects.order_by("id")
     serializer_class = ArticleSerializer
+
+
+class ArticleCreateView(AsyncAPIView):
+    """Validates, saves and returns one article: the async twin of ``ArticleSyncCreateView``."""
+
+    async def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ArticleSerializer(data=request.data)
+        await sync_to_async(serializer.is_valid)(raise_exception=True)
+        await sync_to_async(serializer.save)()
+        return Response(await sync_to_async(lambda: serializer.data)(), status=201)
