@@ -49,7 +49,6 @@ class AsyncTestMixin:
     async_client: AsyncAPIClient
 
     _async_cleanups: list[tuple[Callable[..., Awaitable[object]], tuple[Any, ...], dict[str, Any]]]
-    _example_tasks: set[asyncio.Task[object]]
     _class_test_loop: ClassVar[TestLoop | None] = None
     _lifecycle_hooks_checked: ClassVar[bool] = False
 
@@ -88,9 +87,14 @@ class AsyncTestMixin:
         SimpleTestCase.__call__(self, result)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
     def _setup_and_call(self, result: Any, debug: bool = False) -> None:
-        method = getattr(self, self._testMethodName)
-        setattr(self, self._testMethodName, self._run_on_one_loop(method))
-        super()._setup_and_call(result, debug)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+        name = self._testMethodName
+        setattr(self, name, self._run_on_one_loop(getattr(self, name)))
+        try:
+            super()._setup_and_call(result, debug)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+        finally:
+            # The runner refers back to this test case: dropping it lets the test's objects be
+            # freed as soon as the suite lets go of the test, without a garbage collection.
+            vars(self).pop(name, None)
 
     def _callSetUp(self) -> None:
         if not type(self).__dict__.get("_lifecycle_hooks_checked", False):
@@ -126,13 +130,13 @@ class AsyncTestMixin:
             self.async_client = self.async_client_class()
             self._async_cleanups = []
             loop = self._test_loop()
-            loop.run(self._begin_example())
+            existing = self._begin(loop)
             failed = True
             try:
                 outcome = run_example()
                 failed = False
             finally:
-                loop.run(self._end_example(failed))
+                self._end(loop, existing, failed, "An example of")
         return outcome
 
     @contextlib.contextmanager
@@ -165,16 +169,44 @@ class AsyncTestMixin:
             method()
 
     def _run_async_test_on(self, loop: TestLoop, method: Callable[[], Awaitable[object]]) -> None:
-        loop.run(self._run_async_test(method))
+        if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
+            # asyncSetUp, the test and asyncTearDown in one trip onto the loop.
+            loop.run(self._run_async_test(method))
+        else:
+            self._run_sync_test(loop, lambda: loop.run(_awaited(method)))
 
     def _run_sync_test(self, loop: TestLoop, method: Callable[[], object]) -> None:
-        existing = loop.run(self._set_up())
+        existing = self._begin(loop)
         failed = True
         try:
             method()
             failed = False
         finally:
-            loop.run(self._finish(existing, failed, "Test"))
+            self._end(loop, existing, failed, "Test")
+
+    def _begin(self, loop: TestLoop) -> set[asyncio.Task[object]]:
+        """Start a sync test or an example: ``asyncSetUp`` on the loop, if the class has one.
+
+        Returns the tasks already running, for the leaked-task check of :meth:`_end`. Without an
+        ``asyncSetUp`` the loop is not entered at all.
+        """
+        if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
+            return loop.run(self._set_up())
+        return loop.unfinished_tasks()
+
+    def _end(
+        self, loop: TestLoop, existing: set[asyncio.Task[object]], failed: bool, where: str
+    ) -> None:
+        """Finish what :meth:`_begin` started; the loop is entered only if there is work there.
+
+        That is an ``asyncTearDown``, an async cleanup, or tasks started since :meth:`_begin`.
+        """
+        if (
+            type(self).asyncTearDown is not AsyncTestMixin.asyncTearDown
+            or self._async_cleanups
+            or loop.unfinished_tasks() - existing
+        ):
+            loop.run(self._finish(existing, failed, where))
 
     async def _run_async_test(self, body: Callable[[], Awaitable[object]]) -> None:
         existing = await self._set_up()
@@ -191,12 +223,6 @@ class AsyncTestMixin:
             await self.asyncSetUp()
         return existing
 
-    async def _begin_example(self) -> None:
-        self._example_tasks = await self._set_up()
-
-    async def _end_example(self, failed: bool) -> None:
-        await self._finish(self._example_tasks, failed, "An example of")
-
     async def _finish(self, existing: set[asyncio.Task[object]], failed: bool, where: str) -> None:
         """asyncTearDown, async cleanups, then the leaked-task check (reported unless failed)."""
         try:
@@ -211,6 +237,11 @@ class AsyncTestMixin:
                 await fail_on_leaked_tasks(
                     existing, lambda: f"{where} {self.id()}", report=not failed
                 )
+
+
+async def _awaited(method: Callable[[], Awaitable[_T]]) -> _T:
+    """The coroutine that awaits ``method()`` (which may return any awaitable)."""
+    return await method()
 
 
 def _check_lifecycle_hooks(case: object) -> None:

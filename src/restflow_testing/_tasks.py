@@ -55,6 +55,13 @@ def running_tasks() -> set[asyncio.Task[object]]:
     return {task for task in tasks if task is not current and not task.done()}
 
 
+def unfinished_tasks(loop: asyncio.AbstractEventLoop) -> set[asyncio.Task[object]]:
+    """The tasks of ``loop`` that are not finished, asked while ``loop`` is not running."""
+    tracked = _tracked.get(loop)
+    tasks = asyncio.all_tasks(loop) if tracked is None else tracked
+    return {task for task in tasks if not task.done()}
+
+
 async def fail_on_leaked_tasks(
     existing: set[asyncio.Task[object]], where: Callable[[], str], *, report: bool = True
 ) -> None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from asgiref.sync import AsyncToSync
 
 from restflow_testing._in_place import IN_PLACE, install_in_place_fast_path
-from restflow_testing._tasks import track_tasks, untrack_tasks
+from restflow_testing._tasks import track_tasks, unfinished_tasks, untrack_tasks
 
 _T = TypeVar("_T")
 
@@ -74,6 +74,10 @@ class TestLoop:
             return self.loop.run_until_complete(coroutine)
         finally:
             _active.loop = previous
+
+    def unfinished_tasks(self) -> set[asyncio.Task[object]]:
+        """The loop's tasks that are not finished, asked between runs."""
+        return unfinished_tasks(self.loop)
 
     def close(self) -> None:
         """Cancel what is left on the loop, finish its async generators and close it."""
