@@ -1,8 +1,11 @@
 """asyncSetUp, the test body and asyncTearDown share one event loop, for every kind of test."""
 
 import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable
 
 from asgiref.sync import sync_to_async
+from django.core.signals import request_finished, request_started
 from django.db import connections
 
 from restflow_testing import AsyncAPIClient, AsyncAPISimpleTestCase, AsyncAPITestCase
@@ -109,3 +112,75 @@ class ConnectionTests(AsyncAPITestCase):
         response = await self.client.post("/drf/articles/", {"title": "From a sync view"})
         self.assertEqual(response.status_code, 201)
         self.assertTrue(await Article.objects.filter(title="From a sync view").aexists())
+
+
+class ServerBookkeepingTests(AsyncAPITestCase):
+    """request_started and request_finished receivers run on the test's thread and connection."""
+
+    async def test_request_signal_receivers_share_the_test_transaction(self) -> None:
+        seen: list[tuple[str, int, int, bool]] = []
+
+        def record(signal_name: str) -> Callable[..., None]:
+            def receiver(**kwargs: object) -> None:
+                connection = connections["default"]
+                seen.append(
+                    (signal_name, threading.get_ident(), id(connection), connection.in_atomic_block)
+                )
+                Tag.objects.create(name=f"written on {signal_name}")
+
+            return receiver
+
+        on_started, on_finished = record("request_started"), record("request_finished")
+        request_started.connect(on_started)
+        request_finished.connect(on_finished)
+        try:
+            response = await self.client.get("/restflow/echo/")
+        finally:
+            request_started.disconnect(on_started)
+            request_finished.disconnect(on_finished)
+
+        self.assertEqual(response.status_code, 200)
+        test_connection = await sync_to_async(lambda: id(connections["default"]))()
+        self.assertEqual(
+            seen,
+            [
+                ("request_started", threading.get_ident(), test_connection, True),
+                ("request_finished", threading.get_ident(), test_connection, True),
+            ],
+        )
+        names = [name async for name in Tag.objects.values_list("name", flat=True)]
+        self.assertEqual(
+            sorted(names), ["written on request_finished", "written on request_started"]
+        )
+
+
+class TaskSemanticsTests(AsyncAPISimpleTestCase):
+    """A test body runs as a real asyncio task on a running loop, however quickly it finishes."""
+
+    async def test_body_runs_in_a_task_on_a_running_loop(self) -> None:
+        self.assertIsNotNone(asyncio.current_task())
+        self.assertTrue(asyncio.get_running_loop().is_running())
+        async with asyncio.timeout(5):
+            await asyncio.sleep(0)
+
+    async def test_callbacks_it_schedules_have_run_when_it_returns(self) -> None:
+        calls: list[str] = []
+        asyncio.get_running_loop().call_soon(calls.append, "soon")
+        # Cleanups run once the test has returned to unittest, off the loop.
+        self.addCleanup(lambda: self.assertEqual(calls, ["soon"]))
+
+    async def test_an_abandoned_async_generator_is_closed_on_the_loop(self) -> None:
+        closed = asyncio.Event()
+
+        async def numbers() -> AsyncIterator[int]:
+            try:
+                yield 1
+                yield 2
+            finally:
+                await asyncio.sleep(0)  # only possible when the loop closes the generator
+                closed.set()
+
+        generator = numbers()
+        self.assertEqual(await anext(generator), 1)
+        del generator  # the loop's finaliser schedules aclose() on the test's loop
+        await asyncio.wait_for(closed.wait(), timeout=5)

@@ -14,9 +14,10 @@ the test case provides (a savepoint for :class:`~restflow_testing.AsyncAPITestCa
 from __future__ import annotations
 
 import contextlib
+import enum
 import functools
 import inspect
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.test import SimpleTestCase
@@ -148,17 +149,18 @@ class AsyncTestMixin:
 
     def _run_on_one_loop(self, method: Callable[[], object]) -> Callable[[], None]:
         loop = self._test_loop()
-        run_test: functools.partial[None]
-        if is_hypothesis_test(method):
-            adapt_async_given(method)
-            run_test = functools.partial(self._run_given_test, loop, method)
-        elif inspect.iscoroutinefunction(method):
-            run_test = functools.partial(self._run_async_test_on, loop, method)
-        else:
-            run_test = functools.partial(self._run_sync_test, loop, method)
-        for marker in _UNITTEST_MARKERS:
-            if hasattr(method, marker):
-                setattr(run_test, marker, getattr(method, marker))
+        function = getattr(method, "__func__", None)
+        kind, markers = _describe(function) if function is not None else _describe_test(method)
+        runner: Callable[[TestLoop, Any], None] = (
+            self._run_given_test
+            if kind is _Kind.GIVEN
+            else self._run_async_test_on
+            if kind is _Kind.ASYNC
+            else self._run_sync_test
+        )
+        run_test = functools.partial(runner, loop, method)
+        for marker, value in markers:
+            setattr(run_test, marker, value)
         return run_test
 
     @staticmethod
@@ -168,12 +170,20 @@ class AsyncTestMixin:
         with loop.activate():
             method()
 
-    def _run_async_test_on(self, loop: TestLoop, method: Callable[[], Awaitable[object]]) -> None:
+    def _run_async_test_on(
+        self, loop: TestLoop, method: Callable[[], Coroutine[Any, Any, object]]
+    ) -> None:
         if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
             # asyncSetUp, the test and asyncTearDown in one trip onto the loop.
             loop.run(self._run_async_test(method))
-        else:
-            self._run_sync_test(loop, lambda: loop.run(_awaited(method)))
+            return
+        existing = self._begin(loop)
+        failed = True
+        try:
+            loop.run(method())
+            failed = False
+        finally:
+            self._end(loop, existing, failed, "Test")
 
     def _run_sync_test(self, loop: TestLoop, method: Callable[[], object]) -> None:
         existing = self._begin(loop)
@@ -239,9 +249,34 @@ class AsyncTestMixin:
                 )
 
 
-async def _awaited(method: Callable[[], Awaitable[_T]]) -> _T:
-    """The coroutine that awaits ``method()`` (which may return any awaitable)."""
-    return await method()
+class _Kind(enum.Enum):
+    """How a test method runs: see :meth:`AsyncTestMixin._run_on_one_loop`."""
+
+    GIVEN = "a Hypothesis @given test"
+    ASYNC = "an async def test"
+    SYNC = "a plain test"
+
+
+def _describe_test(test: Callable[..., object]) -> tuple[_Kind, tuple[tuple[str, object], ...]]:
+    """The kind of a test method, and the unittest markers (skips...) it carries.
+
+    An async ``@given`` test is adapted to run its examples on the test loop along the way.
+    """
+    if is_hypothesis_test(test):
+        adapt_async_given(test)
+        kind = _Kind.GIVEN
+    elif inspect.iscoroutinefunction(test):
+        kind = _Kind.ASYNC
+    else:
+        kind = _Kind.SYNC
+    markers = tuple(
+        (name, getattr(test, name)) for name in _UNITTEST_MARKERS if hasattr(test, name)
+    )
+    return kind, markers
+
+
+# A test function's kind and markers are fixed once its class is defined: work them out once.
+_describe = functools.cache(_describe_test)
 
 
 def _check_lifecycle_hooks(case: object) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
@@ -24,6 +24,7 @@ from restflow_testing._scope import META_KEY
 if TYPE_CHECKING:
     from django.http import HttpRequest
     from django.http.response import HttpResponseBase
+    from django.test.client import _ASGIResponse
 
 
 def apply_meta(request: HttpRequest) -> None:
@@ -73,9 +74,9 @@ class ForceAuthAsyncClientHandler(AsyncClientHandler):
         self._force_user: object = None
         self._force_token: object = None
 
-    async def __call__(self, scope: dict[str, Any]) -> HttpResponseBase:
+    async def __call__(self, scope: dict[str, Any]) -> _ASGIResponse:
         """Serve one request as Django's ``AsyncClientHandler`` does (see :func:`_server_side`)."""
-        if self._middleware_chain is None:
+        if getattr(self, "_middleware_chain", None) is None:
             self.load_middleware(is_async=True)
         body_file = scope.pop("_body_file", None)
         if body_file is None:
@@ -108,7 +109,7 @@ class ForceAuthAsyncClientHandler(AsyncClientHandler):
                 await _server_side(response.close)  # fires request_finished
             finally:
                 request_finished.connect(close_old_connections)
-        return response
+        return cast("_ASGIResponse", response)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         """Apply extra ``META`` entries and forced authentication, then run the middleware."""

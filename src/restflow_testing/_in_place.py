@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from asgiref.sync import AsyncToSync, SyncToAsync
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
+
 
 def in_event_loop() -> bool:
     """Whether an event loop is running on this thread."""
@@ -39,7 +40,18 @@ def in_event_loop() -> bool:
 def on_test_loop() -> bool:
     """Whether the running loop is a test loop, whose thread-sensitive sync work runs in place."""
     loop = asyncio.events._get_running_loop()
-    return loop is not None and AsyncToSync.loop_thread_executors.get(loop) is IN_PLACE
+    return loop is not None and _LOOP_EXECUTORS.get(loop) is IN_PLACE
+
+
+def run_in_place_on(loop: asyncio.AbstractEventLoop) -> None:
+    """Make ``loop`` a test loop: its thread-sensitive sync work runs in place from now on."""
+    install_in_place_fast_path()
+    _LOOP_EXECUTORS[loop] = IN_PLACE
+
+
+def forget_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Undo :func:`run_in_place_on` (for a loop about to close)."""
+    _LOOP_EXECUTORS.pop(loop, None)
 
 
 def run_outside_loop(function: Callable[[], _T]) -> _T:
@@ -121,10 +133,14 @@ def _unwrap_thread_handler(
 IN_PLACE = _InPlaceExecutor()
 """The executor of every test loop: thread-sensitive sync work runs in place."""
 
+# asgiref's registry of the executor each loop's thread-sensitive work goes to (typed there for
+# its own executor class only).
+_LOOP_EXECUTORS = cast(
+    "dict[asyncio.AbstractEventLoop, Executor]", AsyncToSync.loop_thread_executors
+)
 
 
-
-_original_call: Callable[..., Any] | None = None
+_original_call: Callable[..., Awaitable[Any]] | None = None
 
 
 def install_in_place_fast_path() -> None:
@@ -139,8 +155,8 @@ def install_in_place_fast_path() -> None:
     probe = SyncToAsync(_nothing)
     if not all(hasattr(probe, name) for name in ("func", "context", "_thread_sensitive")):
         return
-    _original_call = SyncToAsync.__call__
-    SyncToAsync.__call__ = _call_or_delegate  # type: ignore[method-assign,assignment]  # pyright: ignore[reportAttributeAccessIssue]
+    _original_call = cast("Callable[..., Awaitable[Any]]", SyncToAsync.__call__)
+    setattr(SyncToAsync, "__call__", _call_or_delegate)  # noqa: B010  # a method swap, on purpose
 
 
 def _nothing() -> None:
@@ -160,7 +176,7 @@ async def _call_or_delegate(self: SyncToAsync[..., _T], *args: Any, **kwargs: An
     only outcome that completes.
     """
     if (
-        AsyncToSync.loop_thread_executors.get(asyncio.get_running_loop()) is IN_PLACE
+        _LOOP_EXECUTORS.get(asyncio.get_running_loop()) is IN_PLACE
         and getattr(self, "_thread_sensitive", False)
         and SyncToAsync.thread_sensitive_context.get(None) is None
     ):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -17,24 +18,23 @@ class LeakedTaskError(RuntimeError):
     """
 
 
-_tracked: dict[asyncio.AbstractEventLoop, set[asyncio.Task[Any]]] = {}
+_tracked: dict[asyncio.AbstractEventLoop, weakref.WeakSet[asyncio.Task[Any]]] = {}
 
 
 def track_tasks(loop: asyncio.AbstractEventLoop) -> None:
     """Keep count of the tasks ``loop`` runs, so :func:`running_tasks` need not scan them all.
 
-    ``asyncio.all_tasks()`` walks every task of the process, which costs more than a trivial
-    test; a task factory records the loop's own tasks as they are made. Stop with
-    :func:`untrack_tasks`.
+    ``asyncio.all_tasks()`` walks every task of the process; a task factory records the loop's
+    own tasks as they are made, weakly, as asyncio does (a finished task needs no callback to
+    leave the record). Stop with :func:`untrack_tasks`.
     """
-    live: set[asyncio.Task[Any]] = set()
+    live: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 
     def factory(
         loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], **kwargs: Any
     ) -> asyncio.Task[Any]:
         task: asyncio.Task[Any] = asyncio.Task(coro, loop=loop, **kwargs)
         live.add(task)
-        task.add_done_callback(live.discard)
         return task
 
     loop.set_task_factory(factory)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -15,14 +15,14 @@ gets a loop of its own, whose sync calls come back to this thread).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import sys
 import threading
 from collections.abc import Coroutine, Generator
 from typing import Any, TypeVar
 
-from asgiref.sync import AsyncToSync
-
-from restflow_testing._in_place import IN_PLACE, install_in_place_fast_path
+from restflow_testing._in_place import forget_loop, run_in_place_on
 from restflow_testing._tasks import track_tasks, unfinished_tasks, untrack_tasks
 
 _T = TypeVar("_T")
@@ -42,8 +42,8 @@ class TestLoop:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         track_tasks(self.loop)
-        install_in_place_fast_path()
-        AsyncToSync.loop_thread_executors[self.loop] = IN_PLACE  # type: ignore[assignment]  # pyright: ignore[reportArgumentType]
+        run_in_place_on(self.loop)
+        self._steps_eagerly = _can_step_eagerly(self.loop)
 
     @staticmethod
     def active() -> TestLoop | None:
@@ -62,18 +62,23 @@ class TestLoop:
             _active.loop = previous
 
     def run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
-        """Run ``coroutine`` to completion on this loop and return its result."""
-        if self.loop.is_running():
+        """Run ``coroutine`` to completion on this loop and return its result.
+
+        As ``run_until_complete``, with one saving: when the coroutine's task is the only thing
+        the loop has to do, its first step runs at once, and a task that finishes in that step
+        (a test that never waits on I/O, the usual case once sync work runs in place) leaves the
+        loop without a single iteration of it.
+        """
+        loop = self.loop
+        if loop.is_running():
             coroutine.close()
             raise RuntimeError(
                 "The test's event loop is already running: await the coroutine instead."
             )
-        previous = TestLoop.active()
-        _active.loop = self
-        try:
-            return self.loop.run_until_complete(coroutine)
-        finally:
-            _active.loop = previous
+        task = loop.create_task(coroutine)
+        if self._steps_eagerly and _first_step_finished(loop, task):
+            return task.result()
+        return loop.run_until_complete(task)
 
     def unfinished_tasks(self) -> set[asyncio.Task[object]]:
         """The loop's tasks that are not finished, asked between runs."""
@@ -92,6 +97,48 @@ class TestLoop:
                 loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
-            AsyncToSync.loop_thread_executors.pop(loop, None)
+            forget_loop(loop)
             untrack_tasks(loop)
             loop.close()
+
+
+_LOOP_INTERNALS = ("_ready", "_thread_id", "_asyncgen_firstiter_hook", "_asyncgen_finalizer_hook")
+
+
+def _can_step_eagerly(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether ``loop`` has the internals :func:`_first_step_finished` relies on (and no debug)."""
+    return (
+        all(hasattr(loop, name) for name in _LOOP_INTERNALS)
+        and isinstance(getattr(loop, "_ready", None), collections.deque)
+        and not loop.get_debug()
+    )
+
+
+def _first_step_finished(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> bool:
+    """Run ``task``'s first step now if it is all the loop has to do; say if that finished it.
+
+    The loop's next iteration would run exactly that step first (it is the only ready
+    callback), with the loop marked as running; this does the same without the iteration
+    (the selector poll, the done callbacks, the bookkeeping of ``run_forever``). The answer is
+    ``True`` only if the task is then done and nothing else became ready: the case where
+    ``run_until_complete`` would have had no more to do. Otherwise the caller carries on with
+    ``run_until_complete``, from the very state the loop's own iteration would have left.
+    """
+    internals: Any = loop
+    ready: collections.deque[Any] = internals._ready
+    if len(ready) != 1 or getattr(ready[0]._callback, "__self__", None) is not task:
+        return False
+    handle = ready.popleft()
+    hooks = sys.get_asyncgen_hooks()
+    sys.set_asyncgen_hooks(
+        firstiter=internals._asyncgen_firstiter_hook, finalizer=internals._asyncgen_finalizer_hook
+    )
+    internals._thread_id = threading.get_ident()
+    asyncio.events._set_running_loop(loop)
+    try:
+        handle._run()
+    finally:
+        asyncio.events._set_running_loop(None)
+        internals._thread_id = None
+        sys.set_asyncgen_hooks(*hooks)
+    return task.done() and not ready

@@ -17,20 +17,23 @@ Hypothesis' Django test cases, which Hypothesis requires for ``@given``) and add
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS
 from django.test import SimpleTestCase
 from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
-from restflow_testing._live_server import live_server_thread_class
 from restflow_testing._in_place import in_event_loop, run_outside_loop
+from restflow_testing._live_server import live_server_thread_class
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -38,6 +41,55 @@ __all__ = [
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
 ]
+
+
+class _DatabaseLookupsOncePerClass:
+    """Work out once per class what Django's database test cases ask before and after each test.
+
+    Django recomputes which of the class's databases exist and whether they support
+    transactions and savepoints several times per test (each a trip through the connection
+    handler). The answers only change with ``databases`` or the ``DATABASES`` setting, which
+    Django does not support changing while tests run, so they are kept per class (and per value
+    of ``databases``).
+    """
+
+    databases: ClassVar[Any]
+    _database_answers: ClassVar[dict[str, tuple[object, Any]]]
+
+    @classmethod
+    def _databases_support_transactions(cls) -> bool:
+        django: Any = super()
+        supported: bool = cls._once("support_transactions", django._databases_support_transactions)
+        return supported
+
+    @classmethod
+    def _databases_support_savepoints(cls) -> bool:
+        django: Any = super()
+        supported: bool = cls._once("support_savepoints", django._databases_support_savepoints)
+        return supported
+
+    @classmethod
+    def _databases_names(cls, include_mirrors: bool = True) -> list[str]:
+        django: Any = super()
+        lookup = functools.partial(django._databases_names, include_mirrors)
+        names: list[str] = cls._once(f"names, mirrors {include_mirrors}", lookup)
+        return list(names)  # a copy: the caller may change it
+
+    @classmethod
+    def _once(cls, question: str, answer: Callable[[], _T]) -> _T:
+        """``answer()``, computed once per class for the class's current ``databases``."""
+        answers: dict[str, tuple[object, Any]] | None = vars(cls).get("_database_answers")
+        if answers is None:
+            answers = {}
+            cls._database_answers = answers
+        databases = cls.databases
+        known = answers.get(question)
+        if known is not None and known[0] is databases:
+            remembered: _T = known[1]
+            return remembered
+        value = answer()
+        answers[question] = (databases, value)
+        return value
 
 
 class _FlushAfterEachExample(AsyncTestMixin):
@@ -64,7 +116,9 @@ class AsyncAPISimpleTestCase(AsyncTestMixin, SimpleTestCase):  # type: ignore[mi
     """
 
 
-class AsyncAPITransactionTestCase(_FlushAfterEachExample, hypothesis_django.TransactionTestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
+class AsyncAPITransactionTestCase(  # type: ignore[misc]  # clients are AsyncAPIClients
+    _DatabaseLookupsOncePerClass, _FlushAfterEachExample, hypothesis_django.TransactionTestCase
+):
     """:class:`django.test.TransactionTestCase` for async API tests: real commits.
 
     Use it when the code under test must see a real ``COMMIT`` (``transaction.on_commit``
@@ -74,7 +128,7 @@ class AsyncAPITransactionTestCase(_FlushAfterEachExample, hypothesis_django.Tran
     """
 
 
-class AsyncAPITestCase(AsyncTestMixin, hypothesis_django.TestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
+class AsyncAPITestCase(_DatabaseLookupsOncePerClass, AsyncTestMixin, hypothesis_django.TestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
     """:class:`django.test.TestCase` for async API tests: each test runs in a transaction.
 
     Rows from ``setUpTestData`` are shared by the class; each test's writes, and each
@@ -125,7 +179,9 @@ class AsyncAPITestCase(AsyncTestMixin, hypothesis_django.TestCase):  # type: ign
             run_outside_loop(lambda: capture.__exit__(None, None, None))
 
 
-class AsyncAPILiveServerTestCase(_FlushAfterEachExample, hypothesis_django.LiveServerTestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
+class AsyncAPILiveServerTestCase(  # type: ignore[misc]  # clients are AsyncAPIClients
+    _DatabaseLookupsOncePerClass, _FlushAfterEachExample, hypothesis_django.LiveServerTestCase
+):
     """:class:`django.test.LiveServerTestCase` for async API tests, served over a real socket.
 
     With the ``live`` extra installed (uvicorn), ``live_server_url`` serves the project's ASGI

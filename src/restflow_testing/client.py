@@ -26,6 +26,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from restflow_testing._handler import ForceAuthAsyncClientHandler
+from restflow_testing._in_place import in_event_loop
 from restflow_testing._scope import (
     Headers,
     QueryData,
@@ -36,7 +37,6 @@ from restflow_testing._scope import (
     query_string,
     request_scope,
 )
-from restflow_testing._in_place import in_event_loop
 from restflow_testing.encoding import (
     CustomFormat,
     EncodedBody,
