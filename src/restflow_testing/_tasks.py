@@ -58,6 +58,8 @@ def running_tasks() -> set[asyncio.Task[object]]:
 def unfinished_tasks(loop: asyncio.AbstractEventLoop) -> set[asyncio.Task[object]]:
     """The tasks of ``loop`` that are not finished, asked while ``loop`` is not running."""
     tracked = _tracked.get(loop)
+    if tracked is not None and not tracked:
+        return set()
     tasks = asyncio.all_tasks(loop) if tracked is None else tracked
     return {task for task in tasks if not task.done()}
 

@@ -17,10 +17,9 @@ Hypothesis' Django test cases, which Hypothesis requires for ``@given``) and add
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import DEFAULT_DB_ALIAS
 from django.test import SimpleTestCase
@@ -32,8 +31,6 @@ from restflow_testing._live_server import live_server_thread_class
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
-
-_T = TypeVar("_T")
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -54,42 +51,42 @@ class _DatabaseLookupsOncePerClass:
     """
 
     databases: ClassVar[Any]
-    _database_answers: ClassVar[dict[str, tuple[object, Any]]]
+    _database_answers: ClassVar[dict[object, Any]]
 
     @classmethod
     def _databases_support_transactions(cls) -> bool:
-        django: Any = super()
-        supported: bool = cls._once("support_transactions", django._databases_support_transactions)
+        answers = cls._answers()
+        supported: bool | None = answers.get("transactions")
+        if supported is None:
+            django: Any = super()
+            supported = answers["transactions"] = bool(django._databases_support_transactions())
         return supported
 
     @classmethod
     def _databases_support_savepoints(cls) -> bool:
-        django: Any = super()
-        supported: bool = cls._once("support_savepoints", django._databases_support_savepoints)
+        answers = cls._answers()
+        supported: bool | None = answers.get("savepoints")
+        if supported is None:
+            django: Any = super()
+            supported = answers["savepoints"] = bool(django._databases_support_savepoints())
         return supported
 
     @classmethod
     def _databases_names(cls, include_mirrors: bool = True) -> list[str]:
-        django: Any = super()
-        lookup = functools.partial(django._databases_names, include_mirrors)
-        names: list[str] = cls._once(f"names, mirrors {include_mirrors}", lookup)
-        return list(names)  # a copy: the caller may change it
+        answers = cls._answers()
+        names: tuple[str, ...] | None = answers.get(include_mirrors)
+        if names is None:
+            django: Any = super()
+            names = answers[include_mirrors] = tuple(django._databases_names(include_mirrors))
+        return list(names)  # a new list each time, as Django's
 
     @classmethod
-    def _once(cls, question: str, answer: Callable[[], _T]) -> _T:
-        """``answer()``, computed once per class for the class's current ``databases``."""
-        answers: dict[str, tuple[object, Any]] | None = vars(cls).get("_database_answers")
-        if answers is None:
-            answers = {}
-            cls._database_answers = answers
-        databases = cls.databases
-        known = answers.get(question)
-        if known is not None and known[0] is databases:
-            remembered: _T = known[1]
-            return remembered
-        value = answer()
-        answers[question] = (databases, value)
-        return value
+    def _answers(cls) -> dict[object, Any]:
+        """This class's answers so far, for its current ``databases``."""
+        answers: dict[object, Any] | None = vars(cls).get("_database_answers")
+        if answers is None or answers["databases"] is not cls.databases:
+            answers = cls._database_answers = {"databases": cls.databases}
+        return answers
 
 
 class _FlushAfterEachExample(AsyncTestMixin):
