@@ -1,10 +1,11 @@
 """asyncSetUp, the test body and asyncTearDown share one event loop, for every kind of test."""
 
 import asyncio
+import contextvars
 import threading
 from collections.abc import AsyncIterator, Callable
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import ThreadSensitiveContext, async_to_sync, sync_to_async
 from django.core.signals import request_finished, request_started
 from django.db import connections
 
@@ -184,3 +185,43 @@ class TaskSemanticsTests(AsyncAPISimpleTestCase):
         self.assertEqual(await anext(generator), 1)
         del generator  # the loop's finaliser schedules aclose() on the test's loop
         await asyncio.wait_for(closed.wait(), timeout=5)
+
+
+REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("REQUEST_ID")
+
+
+class SyncToAsyncOnTheTestLoopTests(AsyncAPITestCase):
+    """What asgiref's ``sync_to_async`` promises still holds when the work runs in place."""
+
+    async def test_thread_sensitive_work_runs_on_the_test_thread(self) -> None:
+        self.assertEqual(await sync_to_async(threading.get_ident)(), threading.get_ident())
+
+    async def test_context_changes_made_by_sync_code_reach_the_caller(self) -> None:
+        await sync_to_async(REQUEST_ID.set)("set in sync code")
+        self.assertEqual(REQUEST_ID.get(), "set in sync code")
+
+    async def test_an_explicit_context_is_the_one_the_work_runs_in(self) -> None:
+        context = contextvars.copy_context()
+        context.run(REQUEST_ID.set, "in the given context")
+        seen = await sync_to_async(REQUEST_ID.get, context=context)()
+        self.assertEqual(seen, "in the given context")
+        self.assertIsNone(REQUEST_ID.get(None))
+
+    async def test_sync_code_may_call_async_to_sync(self) -> None:
+        async def count_tags() -> int:
+            return await Tag.objects.acount()
+
+        def count_from_sync_code() -> int:
+            return async_to_sync(count_tags)()
+
+        await Tag.objects.acreate(name="visible to the nested loop")
+        self.assertEqual(await sync_to_async(count_from_sync_code)(), 1)
+
+    async def test_thread_sensitive_context_keeps_its_own_thread(self) -> None:
+        async with ThreadSensitiveContext():
+            worker = await sync_to_async(threading.get_ident)()
+        self.assertNotEqual(worker, threading.get_ident())
+
+    async def test_work_not_thread_sensitive_goes_to_a_worker_thread(self) -> None:
+        worker = await sync_to_async(threading.get_ident, thread_sensitive=False)()
+        self.assertNotEqual(worker, threading.get_ident())

@@ -69,7 +69,7 @@ def run_outside_loop(function: Callable[[], _T]) -> _T:
         asyncio.events._set_running_loop(running)
 
 
-def _call_in_place(call: Callable[[], _T]) -> _T:
+def _call_in_place(function: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
     """Run sync work handed off by ``sync_to_async`` in place: no running loop, no parent loop.
 
     ``sync_to_async`` records the calling loop for the sync code, so that ``async_to_sync``
@@ -83,7 +83,7 @@ def _call_in_place(call: Callable[[], _T]) -> _T:
     local.main_event_loop = None
     asyncio.events._set_running_loop(None)
     try:
-        return call()
+        return function(*args, **kwargs)
     finally:
         asyncio.events._set_running_loop(running)
         local.main_event_loop = parent_loop
@@ -183,7 +183,7 @@ async def _call_or_delegate(self: SyncToAsync[..., _T], *args: Any, **kwargs: An
         func: Callable[..., _T] = self.func
         context = self.context
         if context is None:
-            return _call_in_place(lambda: func(*args, **kwargs))
+            return _call_in_place(func, *args, **kwargs)
         return _call_in_place(lambda: context.run(func, *args, **kwargs))
     if _original_call is None:  # pragma: no cover - installed before it can be called
         raise RuntimeError("restflow_testing's SyncToAsync short cut was not installed.")
