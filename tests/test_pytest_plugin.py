@@ -163,6 +163,31 @@ def test_each_example_of_an_async_given_test_starts_clean(inner: pytest.Pytester
     result.assert_outcomes(passed=3)
 
 
+def test_an_example_that_breaks_a_foreign_key_fails(inner: pytest.Pytester) -> None:
+    write(
+        inner,
+        "test_constraints",
+        """
+        import pytest
+        from hypothesis import given, settings, strategies as st
+        from tests.project.app.models import Article
+
+
+        @pytest.mark.django_db
+        @settings(max_examples=20, database=None, deadline=None)
+        @given(user_id=st.integers(0, 10))
+        async def test_orphans(user_id: int) -> None:
+            await Article.objects.acreate(title="orphan", author_id=987_654 + user_id)
+        """,
+    )
+
+    result = run(inner)
+
+    result.assert_outcomes(failed=1)
+    assert "IntegrityError" in result.stdout.str()
+    assert "user_id=0" in result.stdout.str()
+
+
 def test_hypothesis_helpers_work_in_the_async_body(inner: pytest.Pytester) -> None:
     write(
         inner,

@@ -15,7 +15,9 @@ isolates examples from the database side instead:
 Every example that wrote to the database therefore ends by undoing its writes, whether it
 passed, failed, or was rejected while its arguments were drawn (``assume``, a filter, an
 exhausted strategy), so the next example's draws and body start from the rows the test's
-fixtures left. ``transaction.on_commit`` callbacks registered by an example go with it.
+fixtures left. ``transaction.on_commit`` callbacks registered by an example go with it. Before
+the rollback, an example that passed has its deferred constraints checked, as Django checks a
+test's at its end: a row breaking a foreign key fails the example instead of vanishing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 from hypothesis.control import cleanup, currently_in_test_context
 
 from restflow_testing._async_given import adapt_async_given
+from restflow_testing._in_place import run_outside_loop
 from restflow_testing._tasks import fail_on_leaked_tasks, running_tasks
 
 if TYPE_CHECKING:
@@ -97,6 +100,20 @@ class ExampleRollback:
         if self._atomics and not self._rollback_pending and currently_in_test_context():
             cleanup(self._rollback_example)
             self._rollback_pending = True
+
+    def check_constraints(self) -> None:
+        """Check the deferred constraints the current example's writes may break, as Django does
+        at the end of a test (``IntegrityError`` if a row breaks one). Sync code: call it with
+        no event loop running."""
+        if not self._dirty:
+            return
+        for connection, _, _ in self._atomics:
+            if (
+                connection.features.can_defer_constraint_checks
+                and not connection.needs_rollback
+                and connection.is_usable()
+            ):
+                connection.check_constraints()
 
     def _close(self) -> None:
         from django.db import transaction
@@ -169,6 +186,8 @@ def _isolated_example(
         failed = True
         try:
             outcome = await inner(*args, **kwargs)
+            if rollback is not None:
+                run_outside_loop(rollback.check_constraints)
             failed = False
         finally:
             await fail_on_leaked_tasks(

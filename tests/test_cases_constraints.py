@@ -1,0 +1,44 @@
+"""A row that breaks a deferred foreign key fails the test or example that wrote it, as in
+Django."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from restflow_testing import AsyncAPITestCase
+from tests.conftest import RunUnittest
+from tests.project.app.models import Article
+
+# The inner test cases need the test database even when no other collected test asks for it.
+pytestmark = pytest.mark.django_db
+
+MISSING_USER_ID = 987_654
+
+
+def test_an_example_that_breaks_a_foreign_key_fails_with_the_minimal_example(
+    run_unittest: RunUnittest,
+) -> None:
+    class DanglingAuthor(AsyncAPITestCase):
+        @settings(max_examples=20, database=None, deadline=None)
+        @given(user_id=st.integers(min_value=0, max_value=10))
+        async def test_create(self, user_id: int) -> None:
+            # The constraint is deferred: the INSERT succeeds, the check at the example's end
+            # does not, as it would at Django's test end or at a real COMMIT.
+            await Article.objects.acreate(title="orphan", author_id=MISSING_USER_ID + user_id)
+
+    report = run_unittest(DanglingAuthor)
+
+    assert not report.result.wasSuccessful()
+    assert "IntegrityError" in report.output
+    assert "user_id=0" in report.output
+
+
+def test_a_test_that_breaks_a_foreign_key_fails_as_in_django(run_unittest: RunUnittest) -> None:
+    class DanglingAuthor(AsyncAPITestCase):
+        async def test_create(self) -> None:
+            await Article.objects.acreate(title="orphan", author_id=MISSING_USER_ID)
+
+    report = run_unittest(DanglingAuthor)
+
+    assert not report.result.wasSuccessful()
+    assert "IntegrityError" in report.output
