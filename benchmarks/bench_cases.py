@@ -9,8 +9,9 @@
    ``AsyncModelViewSet``, DRF's ``ModelViewSet``) is timed too.
 2. Time per test of 500 trivial ``async def`` tests in ``AsyncAPITestCase`` against 500 trivial
    sync tests in Django's ``TestCase``. Ratio = ours / peer (lower is better; target <= 1.2).
-   For context, the same trivial ``async def`` tests in Django's own ``TestCase`` (a new event
-   loop and thread per test) are timed too.
+   For context, the same trivial tests written as plain ``def`` in ``AsyncAPITestCase`` (what
+   the test case adds around any test) and the trivial ``async def`` tests in Django's own
+   ``TestCase`` (a new event loop and thread per test) are timed too.
 
 Rounds alternate between the contenders; the medians are reported.
 Usage, from the repository root: ``python benchmarks/bench_cases.py [--rounds N]``.
@@ -94,7 +95,10 @@ class PeerWritePerExample(hypothesis_django.TestCase):
 
 
 def _trivial_cases() -> tuple[
-    type[unittest.TestCase], type[unittest.TestCase], type[unittest.TestCase]
+    type[unittest.TestCase],
+    type[unittest.TestCase],
+    type[unittest.TestCase],
+    type[unittest.TestCase],
 ]:
     async def async_test(self: Any) -> None:
         pass
@@ -106,7 +110,8 @@ def _trivial_cases() -> tuple[
     ours = type("OursTrivial", (AsyncAPITestCase,), dict.fromkeys(names, async_test))
     peer = type("PeerTrivial", (TestCase,), dict.fromkeys(names, sync_test))
     django_async = type("DjangoAsyncTrivial", (TestCase,), dict.fromkeys(names, async_test))
-    return ours, peer, django_async
+    ours_sync = type("OursSyncTrivial", (AsyncAPITestCase,), dict.fromkeys(names, sync_test))
+    return ours, peer, django_async, ours_sync
 
 
 def _run(case: type[unittest.TestCase]) -> float:
@@ -141,10 +146,9 @@ def main() -> None:
     runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
     old_config = runner.setup_databases()
     try:
-        ours_trivial, peer_trivial, django_async = _trivial_cases()
-        _run(ours_trivial)  # warm-up: imports, URL resolution, first connections
-        _run(peer_trivial)
-        _run(django_async)
+        ours_trivial, peer_trivial, django_async, ours_sync = _trivial_cases()
+        for case in (ours_trivial, peer_trivial, django_async, ours_sync):
+            _run(case)  # warm-up: imports, URL resolution, first connections
         ours_s, peer_s = _compare(
             lambda: _run(OursWritePerExample), lambda: _run(PeerWritePerExample), rounds
         )
@@ -154,6 +158,9 @@ def main() -> None:
             rounds,
         )
         ours_t, peer_t = _compare(lambda: _run(ours_trivial), lambda: _run(peer_trivial), rounds)
+        ours_sync_t, peer_sync_t = _compare(
+            lambda: _run(ours_sync), lambda: _run(peer_trivial), rounds
+        )
         _, django_async_t = _compare(lambda: _run(ours_trivial), lambda: _run(django_async), rounds)
     finally:
         runner.teardown_databases(old_config)
@@ -174,6 +181,14 @@ def main() -> None:
     print(
         f"{'trivial test, ms per test (target ratio <= 1.2)':<58}"
         f"{ours_ms:>12.3f}{peer_ms:>12.3f}{ours_ms / peer_ms:>8.2f}"
+    )
+    ours_sync_ms, peer_sync_ms = (
+        ours_sync_t / TRIVIAL_TESTS * 1e3,
+        peer_sync_t / TRIVIAL_TESTS * 1e3,
+    )
+    print(
+        f"{'  context: trivial sync test in AsyncAPITestCase, ms':<58}"
+        f"{ours_sync_ms:>12.3f}{peer_sync_ms:>12.3f}{ours_sync_ms / peer_sync_ms:>8.2f}"
     )
     django_ms = django_async_t / TRIVIAL_TESTS * 1e3
     print(
