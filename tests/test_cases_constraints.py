@@ -1,5 +1,5 @@
-"""A row that breaks a deferred foreign key fails the test or example that wrote it, as in
-Django."""
+"""Django's database guarantees hold in the async cases: deferred constraints are checked at the
+end of each test and each example, and a case only reaches the databases it declares."""
 
 import pytest
 from hypothesis import given, settings
@@ -42,3 +42,21 @@ def test_a_test_that_breaks_a_foreign_key_fails_as_in_django(run_unittest: RunUn
 
     assert not report.result.wasSuccessful()
     assert "IntegrityError" in report.output
+
+
+def test_a_case_without_databases_keeps_djangos_refusal(run_unittest: RunUnittest) -> None:
+    class NoDatabase(AsyncAPITestCase):
+        databases = set[str]()
+
+        async def test_query(self) -> None:
+            await Article.objects.acount()
+
+    class WithDatabase(AsyncAPITestCase):
+        async def test_query(self) -> None:
+            self.assertEqual(await Article.objects.acount(), 0)
+
+    refused = run_unittest(NoDatabase)
+    allowed = run_unittest(WithDatabase)
+
+    assert "Database queries to 'default' are not allowed" in refused.output
+    assert allowed.result.wasSuccessful(), allowed.output

@@ -51,7 +51,6 @@ class _DatabaseLookupsOncePerClass:
     of ``databases``).
     """
 
-    databases: ClassVar[Any]
     _database_answers: ClassVar[dict[object, Any]]
 
     @classmethod
@@ -84,9 +83,10 @@ class _DatabaseLookupsOncePerClass:
     @classmethod
     def _answers(cls) -> dict[object, Any]:
         """This class's answers so far, for its current ``databases``."""
+        databases: object = getattr(cls, "databases", None)  # Django's per-class setting
         answers: dict[object, Any] | None = vars(cls).get("_database_answers")
-        if answers is None or answers["databases"] is not cls.databases:
-            answers = cls._database_answers = {"databases": cls.databases}
+        if answers is None or answers["databases"] is not databases:
+            answers = cls._database_answers = {"databases": databases}
         return answers
 
 
