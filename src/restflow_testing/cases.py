@@ -131,7 +131,9 @@ class AsyncAPITestCase(_DatabaseLookupsOncePerClass, AsyncTestMixin, hypothesis_
 
     Rows from ``setUpTestData`` are shared by the class; each test's writes, and each
     Hypothesis example's writes (a savepoint per example), are rolled back, so every example
-    starts from the rows ``setUpTestData`` and ``setUp`` left.
+    starts from the rows ``setUpTestData`` and ``setUp`` left. Deferred constraints are checked
+    before each rollback, as Django checks them at the end of a test: an example that leaves a
+    row breaking a foreign key fails with ``IntegrityError``.
     ``captureOnCommitCallbacks`` works inside async tests too.
     """
 
