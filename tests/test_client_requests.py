@@ -149,6 +149,26 @@ def test_router_viewset_create_list_retrieve_update_delete() -> None:
     assert not Article.objects.exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/restflow/articles/create/", "/drf/articles/create/"])
+def test_async_and_sync_create_views_answer_alike(path: str) -> None:
+    """The benchmark's pair of create views: same serializer, same answers."""
+    client = AsyncAPIClient()
+
+    async def scenario() -> tuple[APIResponse, APIResponse]:
+        created = await client.post(path, {"title": "Benchmarked", "tags": []})
+        refused = await client.post(path, {"title": ""})
+        return created, refused
+
+    created, refused = async_to_sync(scenario)()
+    assert created.status_code == 201
+    assert set(created.data) == {"id", "title", "body", "published", "author", "tags", "created"}
+    assert Article.objects.get(pk=created.data["id"]).title == "Benchmarked"
+    assert refused.status_code == 400
+    assert set(refused.data) == {"title"}
+    assert Article.objects.count() == 1
+
+
 # Formats and uploads -------------------------------------------------------------------
 
 
