@@ -156,7 +156,7 @@ class AsyncTestMixin:
             if kind is _Kind.GIVEN
             else self._run_async_test_on
             if kind is _Kind.ASYNC
-            else self._run_sync_test
+            else self._run_between_hooks
         )
         run_test = functools.partial(runner, loop, method)
         for marker, value in markers:
@@ -176,20 +176,15 @@ class AsyncTestMixin:
         if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
             # asyncSetUp, the test and asyncTearDown in one trip onto the loop.
             loop.run(self._run_async_test(method))
-            return
-        existing = self._begin(loop)
-        failed = True
-        try:
-            loop.run(method())
-            failed = False
-        finally:
-            self._end(loop, existing, failed, "Test")
+        else:
+            self._run_between_hooks(loop, lambda: loop.run(method()))
 
-    def _run_sync_test(self, loop: TestLoop, method: Callable[[], object]) -> None:
+    def _run_between_hooks(self, loop: TestLoop, body: Callable[[], object]) -> None:
+        """Run ``body`` (a sync test, or one trip onto the loop) between the async hooks."""
         existing = self._begin(loop)
         failed = True
         try:
-            method()
+            body()
             failed = False
         finally:
             self._end(loop, existing, failed, "Test")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 from hypothesis.control import cleanup, currently_in_test_context
 
 from restflow_testing._async_given import adapt_async_given
+from restflow_testing._constraints import check_deferred_constraints
 from restflow_testing._in_place import run_outside_loop
 from restflow_testing._tasks import fail_on_leaked_tasks, running_tasks
 
@@ -105,15 +106,8 @@ class ExampleRollback:
         """Check the deferred constraints the current example's writes may break, as Django does
         at the end of a test (``IntegrityError`` if a row breaks one). Sync code: call it with
         no event loop running."""
-        if not self._dirty:
-            return
-        for connection, _, _ in self._atomics:
-            if (
-                connection.features.can_defer_constraint_checks
-                and not connection.needs_rollback
-                and connection.is_usable()
-            ):
-                connection.check_constraints()
+        if self._dirty:
+            check_deferred_constraints(connection for connection, _, _ in self._atomics)
 
     def _close(self) -> None:
         from django.db import transaction

@@ -50,13 +50,11 @@ def untrack_tasks(loop: asyncio.AbstractEventLoop) -> None:
 def running_tasks() -> set[asyncio.Task[object]]:
     """The tasks of the running loop that are not finished, the caller's own task excluded."""
     current = asyncio.current_task()
-    tracked = _tracked.get(asyncio.get_running_loop())
-    tasks = asyncio.all_tasks() if tracked is None else tracked
-    return {task for task in tasks if task is not current and not task.done()}
+    return {task for task in unfinished_tasks(asyncio.get_running_loop()) if task is not current}
 
 
 def unfinished_tasks(loop: asyncio.AbstractEventLoop) -> set[asyncio.Task[object]]:
-    """The tasks of ``loop`` that are not finished, asked while ``loop`` is not running."""
+    """The tasks of ``loop`` that are not finished."""
     tracked = _tracked.get(loop)
     if tracked is not None and not tracked:
         return set()

@@ -26,11 +26,11 @@ from django.test import SimpleTestCase
 from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
+from restflow_testing._constraints import check_deferred_constraints
 from restflow_testing._in_place import in_event_loop, run_outside_loop
 from restflow_testing._live_server import live_server_thread_class
 
 if TYPE_CHECKING:
-    from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.transaction import Atomic
 
 __all__ = [
@@ -143,7 +143,6 @@ class AsyncAPITestCase(_DatabaseLookupsOncePerClass, AsyncTestMixin, hypothesis_
         def _enter_atomics(cls) -> dict[str, Atomic]: ...
         @classmethod
         def _rollback_atomics(cls, atomics: dict[str, Atomic]) -> None: ...
-        def _should_check_constraints(self, connection: BaseDatabaseWrapper) -> bool: ...
 
     @contextlib.contextmanager
     def _example_isolation(self) -> Generator[None]:
@@ -156,9 +155,9 @@ class AsyncAPITestCase(_DatabaseLookupsOncePerClass, AsyncTestMixin, hypothesis_
         atomics = self._enter_atomics()
         try:
             yield
-            for alias in reversed(self._databases_names()):
-                if self._should_check_constraints(connections[alias]):
-                    connections[alias].check_constraints()
+            check_deferred_constraints(
+                connections[alias] for alias in reversed(self._databases_names())
+            )
         finally:
             self._rollback_atomics(atomics)
 
