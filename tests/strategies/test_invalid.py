@@ -6,6 +6,7 @@ from typing import Any, cast
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 from hypothesis.extra.django import TestCase
 from rest_framework import serializers
 
@@ -99,6 +100,22 @@ class DatabaseInvalid(TestCase):
         assert rejected(RelationsSerializer(data=relations))
         gadget = data.draw(invalid_payloads(GadgetSerializer, verify=False))
         assert rejected(GadgetSerializer(data=gadget))
+
+    def test_a_mapping_never_stands_in_for_a_broken_list(self) -> None:
+        # DRF iterates a mapping given to a many-related field: {} is a valid empty list to it.
+        class TagsOnly(serializers.Serializer[Any]):
+            tags: Any = serializers.PrimaryKeyRelatedField[Tag](
+                queryset=Tag.objects.all(), many=True
+            )
+
+        with self.assertRaises(NoSuchExample):
+            find(
+                invalid_payloads(TagsOnly, verify=False),
+                lambda payload: isinstance(payload, dict) and isinstance(payload.get("tags"), dict),
+                settings=settings(
+                    max_examples=300, database=None, deadline=None, phases=[Phase.generate]
+                ),
+            )
 
     @settings(max_examples=30, deadline=None)
     @given(data=st.data())
