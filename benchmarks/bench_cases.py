@@ -13,13 +13,15 @@
    the test case adds around any test) and the trivial ``async def`` tests in Django's own
    ``TestCase`` (a new event loop and thread per test) are timed too.
 
-Rounds alternate between the contenders; the medians are reported.
+Rounds run in back-to-back pairs, alternating which contender goes first, each from a collected
+heap; reported are the median times and, as the ratio, the median of the pairs' ratios.
 Usage, from the repository root: ``python benchmarks/bench_cases.py [--rounds N]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -27,7 +29,7 @@ import time
 import unittest
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.project.settings")
@@ -114,9 +116,12 @@ def _trivial_cases() -> tuple[
     return ours, peer, django_async, ours_sync
 
 
-def _run(case: type[unittest.TestCase]) -> float:
+def run_round(case: type[unittest.TestCase]) -> float:
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(case)
     result = unittest.TestResult()
+    # Each round starts from a collected heap: the garbage one contender leaves behind is not
+    # collected (and paid for) in the other's round.
+    gc.collect()
     started = time.perf_counter()
     suite.run(result)
     elapsed = time.perf_counter() - started
@@ -125,9 +130,22 @@ def _run(case: type[unittest.TestCase]) -> float:
     return elapsed
 
 
-def _compare(
-    ours: Callable[[], float], peer: Callable[[], float], rounds: int
-) -> tuple[float, float]:
+class Comparison(NamedTuple):
+    """Median times of each contender, and the median and quartiles of the paired ratios."""
+
+    ours: float
+    peer: float
+    ratio: float  # ours / peer, paired round by round
+    low: float  # first quartile of the pair ratios
+    high: float  # third quartile
+
+
+def _compare(ours: Callable[[], float], peer: Callable[[], float], rounds: int) -> Comparison:
+    """Time both contenders in back-to-back pairs, alternating which goes first.
+
+    The ratio is the median over pairs of each pair's ratio: the two halves of a pair run
+    under the same load, so a slow spell on this shared machine moves both, not the ratio.
+    """
     ours_times: list[float] = []
     peer_times: list[float] = []
     for index in range(rounds):
@@ -135,7 +153,15 @@ def _compare(
         a, b = first(), second()
         ours_times.append(a if first is ours else b)
         peer_times.append(b if first is ours else a)
-    return statistics.median(ours_times), statistics.median(peer_times)
+    ratios = [o / p for o, p in zip(ours_times, peer_times, strict=True)]
+    low, _, high = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else (ratios * 3)
+    return Comparison(
+        statistics.median(ours_times),
+        statistics.median(peer_times),
+        statistics.median(ratios),
+        low,
+        high,
+    )
 
 
 def main() -> None:
@@ -148,53 +174,48 @@ def main() -> None:
     try:
         ours_trivial, peer_trivial, django_async, ours_sync = _trivial_cases()
         for case in (ours_trivial, peer_trivial, django_async, ours_sync):
-            _run(case)  # warm-up: imports, URL resolution, first connections
-        ours_s, peer_s = _compare(
-            lambda: _run(OursWritePerExample), lambda: _run(PeerWritePerExample), rounds
+            run_round(case)  # warm-up: imports, URL resolution, first connections
+        write = _compare(
+            lambda: run_round(OursWritePerExample), lambda: run_round(PeerWritePerExample), rounds
         )
-        ours_vs, peer_vs = _compare(
-            lambda: _run(OursWritePerExampleViewSet),
-            lambda: _run(PeerWritePerExampleViewSet),
+        viewsets = _compare(
+            lambda: run_round(OursWritePerExampleViewSet),
+            lambda: run_round(PeerWritePerExampleViewSet),
             rounds,
         )
-        ours_t, peer_t = _compare(lambda: _run(ours_trivial), lambda: _run(peer_trivial), rounds)
-        ours_sync_t, peer_sync_t = _compare(
-            lambda: _run(ours_sync), lambda: _run(peer_trivial), rounds
+        trivial = _compare(lambda: run_round(ours_trivial), lambda: run_round(peer_trivial), rounds)
+        trivial_sync = _compare(
+            lambda: run_round(ours_sync), lambda: run_round(peer_trivial), rounds
         )
-        _, django_async_t = _compare(lambda: _run(ours_trivial), lambda: _run(django_async), rounds)
+        django_trivial = _compare(
+            lambda: run_round(ours_trivial), lambda: run_round(django_async), rounds
+        )
     finally:
         runner.teardown_databases(old_config)
 
-    ours_rate, peer_rate = EXAMPLES / ours_s, EXAMPLES / peer_s
-    print(f"median of {rounds} alternating rounds\n")
-    print(f"{'benchmark':<58}{'ours':>12}{'peer':>12}{'ratio':>8}")
     print(
-        f"{'async @given POST + row, examples/s (target ratio >= 1.0)':<58}"
-        f"{ours_rate:>12.1f}{peer_rate:>12.1f}{ours_rate / peer_rate:>8.2f}"
+        f"{rounds} alternating pairs of rounds: median times; ratio = median of the pairs' ratios"
+        " (interquartile range of the pairs' ratios)\n"
     )
-    ours_vs_rate, peer_vs_rate = EXAMPLES / ours_vs, EXAMPLES / peer_vs
-    print(
-        f"{'  context: the same through the model viewsets, examples/s':<58}"
-        f"{ours_vs_rate:>12.1f}{peer_vs_rate:>12.1f}{ours_vs_rate / peer_vs_rate:>8.2f}"
-    )
-    ours_ms, peer_ms = ours_t / TRIVIAL_TESTS * 1e3, peer_t / TRIVIAL_TESTS * 1e3
-    print(
-        f"{'trivial test, ms per test (target ratio <= 1.2)':<58}"
-        f"{ours_ms:>12.3f}{peer_ms:>12.3f}{ours_ms / peer_ms:>8.2f}"
-    )
-    ours_sync_ms, peer_sync_ms = (
-        ours_sync_t / TRIVIAL_TESTS * 1e3,
-        peer_sync_t / TRIVIAL_TESTS * 1e3,
-    )
-    print(
-        f"{'  context: trivial sync test in AsyncAPITestCase, ms':<58}"
-        f"{ours_sync_ms:>12.3f}{peer_sync_ms:>12.3f}{ours_sync_ms / peer_sync_ms:>8.2f}"
-    )
-    django_ms = django_async_t / TRIVIAL_TESTS * 1e3
-    print(
-        f"{'  context: trivial async test in Django TestCase, ms':<58}"
-        f"{ours_ms:>12.3f}{django_ms:>12.3f}{ours_ms / django_ms:>8.2f}"
-    )
+    print(f"{'benchmark':<58}{'ours':>12}{'peer':>12}{'ratio':>8}  {'IQR':>11}")
+    for label, comparison in (
+        ("async @given POST + row, examples/s (target ratio >= 1.0)", write),
+        ("  context: the same through the model viewsets, examples/s", viewsets),
+    ):
+        print(
+            f"{label:<58}{EXAMPLES / comparison.ours:>12.1f}{EXAMPLES / comparison.peer:>12.1f}"
+            f"{1 / comparison.ratio:>8.2f}  {1 / comparison.high:.2f}..{1 / comparison.low:.2f}"
+        )
+    for label, comparison in (
+        ("trivial test, ms per test (target ratio <= 1.2)", trivial),
+        ("  context: trivial sync test in AsyncAPITestCase, ms", trivial_sync),
+        ("  context: trivial async test in Django TestCase, ms", django_trivial),
+    ):
+        print(
+            f"{label:<58}{comparison.ours / TRIVIAL_TESTS * 1e3:>12.3f}"
+            f"{comparison.peer / TRIVIAL_TESTS * 1e3:>12.3f}{comparison.ratio:>8.2f}"
+            f"  {comparison.low:.2f}..{comparison.high:.2f}"
+        )
     print("\npeers: hypothesis.extra.django.TestCase + DRF APIClient on DRF's sync views;")
     print("       Django's TestCase with sync test methods")
 
