@@ -11,7 +11,8 @@ instruction count of one example of that contender:
         python benchmarks/instructions_given.py ours 2
     (the same for ``peer``)
 
-Each run prints nothing; read callgrind's "Collected" line. Counts are not time (cache misses
+Both sides draw the same examples (a fixed Hypothesis seed). Each run prints nothing; read
+callgrind's "Collected" line. Counts are not time (cache misses
 and branch mispredictions cost differently), but they say which side executes more work.
 """
 
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import django
 from bench_cases import OursWritePerExample, PeerWritePerExample, run_round
 from django.test.utils import get_runner
+from hypothesis import seed
 
 
 def main() -> None:
@@ -34,6 +36,8 @@ def main() -> None:
     parser.add_argument("rounds", type=int, help="rounds of 200 examples after the warm-up")
     arguments = parser.parse_args()
     case = OursWritePerExample if arguments.side == "ours" else PeerWritePerExample
+    # The same examples in every round and on both sides: the counts then repeat run to run.
+    seed(0)(case.test_create)
     runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
     old_config = runner.setup_databases()
     try:

@@ -6,11 +6,14 @@ import threading
 from collections.abc import AsyncIterator, Callable
 
 from asgiref.sync import ThreadSensitiveContext, async_to_sync, sync_to_async
+from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connections
+from django.test import override_settings
 
 from restflow_testing import AsyncAPIClient, AsyncAPISimpleTestCase, AsyncAPITestCase
 from tests.conftest import RunUnittest
+from tests.project.app.middleware import HOOK_THREADS
 from tests.project.app.models import Article, Tag
 
 
@@ -225,3 +228,35 @@ class SyncToAsyncOnTheTestLoopTests(AsyncAPITestCase):
     async def test_work_not_thread_sensitive_goes_to_a_worker_thread(self) -> None:
         worker = await sync_to_async(threading.get_ident, thread_sensitive=False)()
         self.assertNotEqual(worker, threading.get_ident())
+
+
+@override_settings(
+    MIDDLEWARE=[*settings.MIDDLEWARE, "tests.project.app.middleware.HookThreadsMiddleware"]
+)
+class MiddlewareOnTheTestLoopTests(AsyncAPISimpleTestCase):
+    """Django's sync-capable middleware keep their behaviour when their hooks run in place."""
+
+    def setUp(self) -> None:
+        HOOK_THREADS.clear()
+
+    async def test_hooks_run_on_the_test_thread_around_the_view(self) -> None:
+        response = await self.client.get("/django/echo/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["X-Hooks"], "ran")
+        test_thread = threading.get_ident()
+        self.assertEqual(HOOK_THREADS, [("request", test_thread), ("response", test_thread)])
+
+    async def test_an_answer_from_process_request_skips_the_view_not_process_response(
+        self,
+    ) -> None:
+        response = await self.client.get("/django/boom/", headers={"X-Answer": "yes"})
+        self.assertEqual(response.status_code, 204)  # the view would have raised
+        self.assertEqual(response["X-Hooks"], "ran")
+        self.assertEqual([hook for hook, _ in HOOK_THREADS], ["request", "response"])
+
+    def test_off_a_test_loop_the_hooks_run_where_django_runs_them(self) -> None:
+        response = asyncio.run(AsyncAPIClient().get("/django/echo/"))
+        self.assertEqual(response["X-Hooks"], "ran")
+        self.assertEqual([hook for hook, _ in HOOK_THREADS], ["request", "response"])
+        test_thread = threading.get_ident()
+        self.assertNotIn(test_thread, [thread for _, thread in HOOK_THREADS])

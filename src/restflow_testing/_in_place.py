@@ -12,21 +12,31 @@ The switch is a short cut in front of ``SyncToAsync.__call__`` (installed once p
 directly, without asgiref's context copy, executor submission and futures, which would cost
 more than the sync work of a typical ORM call. Every other call (on any other loop or thread,
 not thread-sensitive, or inside a ``ThreadSensitiveContext``) goes to asgiref unchanged.
+
+A second short cut, in front of Django's ``MiddlewareMixin.__acall__``, serves the middleware
+of every async request: Django wraps each ``process_request`` and ``process_response`` in a new
+thread-sensitive ``sync_to_async``, which on a test loop would run the hook in place; the short
+cut runs it in place without building the wrapper. Elsewhere Django's own method runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from asgiref.sync import SyncToAsync
+from django.utils.deprecation import MiddlewareMixin
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 _T = TypeVar("_T")
 
 # Set on a test loop itself: the cheapest thing to look up on every sync_to_async call.
 _MARK = "_restflow_testing_runs_sync_work_in_place"
 _original_call: Callable[..., Awaitable[Any]] | None = None
+_original_acall: Callable[..., Awaitable[Any]] | None = None
 
 
 def in_event_loop() -> bool:
@@ -67,8 +77,9 @@ def run_outside_loop(function: Callable[[], _T]) -> _T:
 
 
 def _install_short_cut() -> None:
-    """Put :func:`_call_in_place_on_test_loops` in front of ``SyncToAsync.__call__``, once."""
-    global _original_call
+    """Put the short cuts in front of ``SyncToAsync.__call__`` and ``MiddlewareMixin.__acall__``,
+    once."""
+    global _original_call, _original_acall
     if _original_call is not None:
         return
     probe = SyncToAsync(_nothing)
@@ -78,6 +89,8 @@ def _install_short_cut() -> None:
             "restflow_testing's test loops rely on: install an asgiref release that "
             "restflow_testing supports (see its 'asgiref' requirement)."
         )
+    _original_acall = cast("Callable[..., Awaitable[Any]]", MiddlewareMixin.__acall__)
+    setattr(MiddlewareMixin, "__acall__", _acall_in_place_on_test_loops)  # noqa: B010  # on purpose
     _original_call = cast("Callable[..., Awaitable[Any]]", SyncToAsync.__call__)
     setattr(SyncToAsync, "__call__", _call_in_place_on_test_loops)  # noqa: B010  # on purpose
 
@@ -86,41 +99,82 @@ def _nothing() -> None:
     """A sync function for probing ``SyncToAsync``'s attributes."""
 
 
+def _runs_in_place(loop: asyncio.AbstractEventLoop | None) -> bool:
+    """Whether thread-sensitive sync work called now on ``loop`` runs in place.
+
+    It does on a test loop, unless a ``ThreadSensitiveContext`` is in effect (which keeps its own
+    thread, as asgiref documents).
+    """
+    return getattr(loop, _MARK, False) and SyncToAsync.thread_sensitive_context.get(None) is None
+
+
+def _call_in_place(
+    loop: asyncio.AbstractEventLoop,
+    context: Any,
+    func: Callable[..., _T],
+    /,
+    *args: Any,
+    **kwargs: Any,
+) -> _T:
+    """Call ``func`` now, on this thread, in ``context`` (or the caller's if it is ``None``),
+    with ``loop`` set aside.
+
+    asgiref's record of the calling loop, which ``async_to_sync`` inside the sync code would go
+    back to, is cleared for the call: the loop is blocked while the call runs, so
+    ``async_to_sync`` runs its coroutine on a loop of its own instead (whose sync calls come back
+    to this thread).
+    """
+    local = SyncToAsync.threadlocal
+    parent_loop = getattr(local, "main_event_loop", None)
+    local.main_event_loop = None
+    asyncio.events._set_running_loop(None)
+    try:
+        if context is None:
+            return func(*args, **kwargs)
+        result: _T = context.run(func, *args, **kwargs)
+        return result
+    finally:
+        asyncio.events._set_running_loop(loop)
+        local.main_event_loop = parent_loop
+
+
 async def _call_in_place_on_test_loops(self: SyncToAsync[..., _T], *args: Any, **kwargs: Any) -> _T:
     """``SyncToAsync.__call__``, running thread-sensitive work in place on a test loop.
 
     In place means: now, on this thread, in the caller's context (or the one given to
-    ``sync_to_async``), with the running loop set aside. asgiref's record of the calling loop,
-    which ``async_to_sync`` inside the sync code would go back to, is cleared for the call: the
-    loop is blocked while the call runs, so ``async_to_sync`` runs its coroutine on a loop of its
-    own instead (whose sync calls come back to this thread).
+    ``sync_to_async``), with the running loop set aside (see :func:`_call_in_place`).
 
-    A ``ThreadSensitiveContext`` keeps its own thread, as asgiref documents. asgiref would also
-    give precedence to the executor of an outer ``async_to_sync`` call found in the context; on
-    a test loop that executor can only serve the test's own thread, which is busy running the
-    loop, so the call would never run there: running it in place is the outcome that completes.
+    asgiref would also give precedence to the executor of an outer ``async_to_sync`` call found
+    in the context; on a test loop that executor can only serve the test's own thread, which is
+    busy running the loop, so the call would never run there: running it in place is the outcome
+    that completes.
     """
     loop = asyncio.get_running_loop()
-    if (
-        getattr(loop, _MARK, False)
-        and getattr(self, "_thread_sensitive", False)
-        and SyncToAsync.thread_sensitive_context.get(None) is None
-    ):
-        func: Callable[..., _T] = self.func
-        context: Any = getattr(self, "context", None)
-        local = SyncToAsync.threadlocal
-        parent_loop = getattr(local, "main_event_loop", None)
-        local.main_event_loop = None
-        asyncio.events._set_running_loop(None)
-        try:
-            if context is None:
-                return func(*args, **kwargs)
-            result: _T = context.run(func, *args, **kwargs)
-            return result
-        finally:
-            asyncio.events._set_running_loop(loop)
-            local.main_event_loop = parent_loop
+    if getattr(self, "_thread_sensitive", False) and _runs_in_place(loop):
+        return _call_in_place(loop, getattr(self, "context", None), self.func, *args, **kwargs)
     if _original_call is None:  # pragma: no cover - installed before it can be called
         raise RuntimeError("restflow_testing's SyncToAsync short cut was not installed.")
     delegated: _T = await _original_call(self, *args, **kwargs)
     return delegated
+
+
+async def _acall_in_place_on_test_loops(self: MiddlewareMixin, request: HttpRequest) -> Any:
+    """``MiddlewareMixin.__acall__``, calling the sync hooks in place on a test loop.
+
+    Django's method runs ``process_request`` and then, if it answered nothing, the rest of the
+    chain; then ``process_response``; each hook through a thread-sensitive ``sync_to_async``.
+    This does the same, calling each hook as that ``sync_to_async`` would on a test loop.
+    """
+    loop = asyncio.events._get_running_loop()
+    if loop is None or not _runs_in_place(loop):
+        if _original_acall is None:  # pragma: no cover - installed before it can be called
+            raise RuntimeError("restflow_testing's middleware short cut was not installed.")
+        return await _original_acall(self, request)
+    hooks: Any = self
+    response = None
+    if hasattr(self, "process_request"):
+        response = _call_in_place(loop, None, hooks.process_request, request)
+    response = response or await hooks.get_response(request)
+    if hasattr(self, "process_response"):
+        response = _call_in_place(loop, None, hooks.process_response, request, response)
+    return response
