@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from asgiref.sync import SyncToAsync
 from django.utils.deprecation import MiddlewareMixin
 
+from restflow_testing import _quick_wrappers
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -78,7 +80,7 @@ def run_outside_loop(function: Callable[[], _T]) -> _T:
 
 def _install_short_cut() -> None:
     """Put the short cuts in front of ``SyncToAsync.__call__`` and ``MiddlewareMixin.__acall__``,
-    once."""
+    and the quick wrapper construction of :mod:`restflow_testing._quick_wrappers`, once."""
     global _original_call, _original_acall
     if _original_call is not None:
         return
@@ -89,6 +91,7 @@ def _install_short_cut() -> None:
             "restflow_testing's test loops rely on: install an asgiref release that "
             "restflow_testing supports (see its 'asgiref' requirement)."
         )
+    _quick_wrappers.install()
     _original_acall = cast("Callable[..., Awaitable[Any]]", MiddlewareMixin.__acall__)
     setattr(MiddlewareMixin, "__acall__", _acall_in_place_on_test_loops)  # noqa: B010  # on purpose
     _original_call = cast("Callable[..., Awaitable[Any]]", SyncToAsync.__call__)
