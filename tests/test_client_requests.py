@@ -1,6 +1,7 @@
 """AsyncAPIClient against every view flavour: verbs, formats, uploads, headers, query strings,
 redirects, exceptions and the response object."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, cast
 
@@ -463,6 +464,29 @@ def test_view_exception_becomes_500_when_not_raised(flavour: str) -> None:
 
 
 # The response -----------------------------------------------------------------------------------
+
+
+def test_templates_rendered_by_the_view_and_their_context_are_on_the_response() -> None:
+    response = run(lambda: AsyncAPIClient().get("/django/greeting/", {"name": "Ada"}))
+    assert response.content == b"Hello Ada"
+    assert [template.source for template in response.templates] == ["Hello {{ name }}"]
+    assert response.context is not None
+    assert response.context["name"] == "Ada"
+    plain = run(lambda: AsyncAPIClient().get(ECHO["django"]))
+    assert plain.templates == []
+    assert plain.context is None
+
+
+def test_concurrent_requests_keep_their_own_templates() -> None:
+    client = AsyncAPIClient()
+
+    async def greet_all() -> list[APIResponse]:
+        names = ["Ada", "Grace", "Alan"]
+        return await asyncio.gather(*(client.get("/django/greeting/", {"name": n}) for n in names))
+
+    responses = async_to_sync(greet_all)()
+    assert [len(response.templates) for response in responses] == [1, 1, 1]
+    assert [response.context["name"] for response in responses] == ["Ada", "Grace", "Alan"]
 
 
 def test_drf_response_keeps_its_class_and_data() -> None:

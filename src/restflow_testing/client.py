@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
-from copy import copy
-from functools import partial
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any, Final, Literal, cast, overload
@@ -13,20 +10,18 @@ from urllib.parse import urljoin, urlsplit
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.signals import got_request_exception
-from django.test import signals
 from django.test.client import (
     AsyncClient,
     ClientMixin,
     RedirectCycleError,
 )
-from django.test.utils import ContextList
 from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from restflow_testing._handler import ForceAuthAsyncClientHandler
 from restflow_testing._in_place import in_event_loop
+from restflow_testing._request_record import RequestRecord
 from restflow_testing._scope import (
     Headers,
     QueryData,
@@ -67,19 +62,6 @@ _REDIRECTS: Final = frozenset(
 )
 _KEEP_METHOD: Final = frozenset({HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMANENT_REDIRECT})
 _HAS_ASYNC_AUTH: Final = hasattr(ClientMixin, "alogin")
-
-
-def _store_rendered(
-    store: dict[str, Any],
-    signal: object,
-    sender: object,
-    template: object,
-    context: Any,
-    **kwargs: object,
-) -> None:
-    """Record a template rendered while serving a request, with a copy of its context."""
-    store.setdefault("templates", []).append(template)
-    store.setdefault("context", ContextList()).append(copy(context))
 
 
 class AsyncAPIClient(AsyncClient):
@@ -230,38 +212,19 @@ class AsyncAPIClient(AsyncClient):
         scope = assemble(
             request, self.defaults, self._credential_headers, cookie_header(self.cookies)
         )
-        rendered: dict[str, Any] = {}
-        template_uid = f"template-render-{id(scope)}"
-        signals.template_rendered.connect(
-            partial(_store_rendered, rendered), dispatch_uid=template_uid
-        )
-        errors: list[Any] = []
-
-        def on_exception(sender: object, request: object = None, **kwargs: object) -> None:
-            if getattr(request, "scope", None) is scope:
-                errors.append(sys.exc_info())
-
-        exception_uid = f"request-exception-{id(scope)}"
-        got_request_exception.connect(on_exception, dispatch_uid=exception_uid)
-        try:
+        with RequestRecord(scope) as record:
             raw = await self.handler(scope)
-        finally:
-            signals.template_rendered.disconnect(dispatch_uid=template_uid)
-            got_request_exception.disconnect(dispatch_uid=exception_uid)
         response = as_api_response(raw)
-        if errors:
-            response.exc_info = errors[-1]
-            if self.raise_request_exception:
-                raise errors[-1][1]
-        else:
-            response.exc_info = None
+        response.exc_info = record.exc_info
+        if record.exc_info is not None and self.raise_request_exception:
+            raise record.exc_info[1]
         response.client = self
         response.request = scope
         response.redirect_chain = []
-        if rendered:
-            response.templates = rendered["templates"]
-            context = rendered["context"]
-            response.context = context[0] if len(context) == 1 else context
+        if record.templates:
+            response.templates = record.templates
+            contexts = record.contexts
+            response.context = contexts[0] if len(contexts) == 1 else contexts
         else:
             response.templates = []
             response.context = None

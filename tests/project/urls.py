@@ -30,6 +30,7 @@ urlpatterns = [
     path("django/echo/", views_django.echo),
     path("django/redirect/", views_django.redirect_to_echo),
     path("django/boom/", views_django.boom),
+    path("django/greeting/", views_django.greeting),
     path("client/kv/", views_client.KeyValueEchoView.as_view()),
     path("client/whoami/", views_client.whoami),
     path("client/csrf/", views_client.csrf_token),

@@ -1,6 +1,7 @@
 """Plain Django async views."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template import Context, Template
 
 from tests.project.app.echo import describe
 
@@ -15,3 +16,11 @@ async def redirect_to_echo(request: HttpRequest) -> HttpResponseRedirect:
 
 async def boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("boom from a plain async view")
+
+
+GREETING = Template("Hello {{ name }}")
+
+
+async def greeting(request: HttpRequest) -> HttpResponse:
+    """Renders a template with the ``name`` query parameter."""
+    return HttpResponse(GREETING.render(Context({"name": request.GET.get("name", "")})))
