@@ -102,15 +102,6 @@ def _nothing() -> None:
     """A sync function for probing ``SyncToAsync``'s attributes."""
 
 
-def _runs_in_place(loop: asyncio.AbstractEventLoop | None) -> bool:
-    """Whether thread-sensitive sync work called now on ``loop`` runs in place.
-
-    It does on a test loop, unless a ``ThreadSensitiveContext`` is in effect (which keeps its own
-    thread, as asgiref documents).
-    """
-    return getattr(loop, _MARK, False) and SyncToAsync.thread_sensitive_context.get(None) is None
-
-
 def _call_in_place(
     loop: asyncio.AbstractEventLoop,
     context: Any,
@@ -153,7 +144,13 @@ async def _call_in_place_on_test_loops(self: SyncToAsync[..., _T], *args: Any, *
     that completes.
     """
     loop = asyncio.get_running_loop()
-    if getattr(self, "_thread_sensitive", False) and _runs_in_place(loop):
+    # In place on a test loop, unless a ThreadSensitiveContext (which keeps its own thread, as
+    # asgiref documents) is in effect.
+    if (
+        getattr(self, "_thread_sensitive", False)
+        and getattr(loop, _MARK, False)
+        and SyncToAsync.thread_sensitive_context.get(None) is None
+    ):
         return _call_in_place(loop, getattr(self, "context", None), self.func, *args, **kwargs)
     if _original_call is None:  # pragma: no cover - installed before it can be called
         raise RuntimeError("restflow_testing's SyncToAsync short cut was not installed.")
@@ -169,7 +166,11 @@ async def _acall_in_place_on_test_loops(self: MiddlewareMixin, request: HttpRequ
     This does the same, calling each hook as that ``sync_to_async`` would on a test loop.
     """
     loop = asyncio.events._get_running_loop()
-    if loop is None or not _runs_in_place(loop):
+    if (
+        loop is None
+        or not getattr(loop, _MARK, False)
+        or SyncToAsync.thread_sensitive_context.get(None) is not None
+    ):
         if _original_acall is None:  # pragma: no cover - installed before it can be called
             raise RuntimeError("restflow_testing's middleware short cut was not installed.")
         return await _original_acall(self, request)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
+import operator
 from collections.abc import Callable
 from types import FunctionType, MethodType
 from typing import Any, cast
@@ -36,6 +37,8 @@ _NOT_PLAIN = (
     | inspect.CO_GENERATOR
 )
 
+# The metadata ``functools.update_wrapper`` copies, read from a function in one call.
+_metadata = operator.attrgetter(*functools.WRAPPER_ASSIGNMENTS)
 _original_init: Callable[..., None] | None = None
 # What every quickly built wrapper gets besides its function's metadata: the coroutine-function
 # marker asgiref puts on it, and no executor.
@@ -82,8 +85,7 @@ def _init_quickly(
         _original_init(self, func, thread_sensitive, executor, context)
         return
     attributes = self.__dict__
-    for name in functools.WRAPPER_ASSIGNMENTS:
-        attributes[name] = getattr(target, name)
+    attributes.update(zip(functools.WRAPPER_ASSIGNMENTS, _metadata(target), strict=True))
     attributes.update(_fixed_attributes)
     attributes["__wrapped__"] = func
     attributes["func"] = func
