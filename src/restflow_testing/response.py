@@ -34,7 +34,10 @@ class APIResponse(HttpResponseBase):
     - ``redirect_chain``: ``(url, status)`` of each redirect followed (empty unless
       ``follow=True``);
     - ``exc_info``: what the view raised, kept when ``raise_request_exception=False``;
-    - ``templates``, ``context``, ``resolver_match``, ``client``, as Django's test client.
+    - ``templates`` and ``context``: the templates rendered while serving this request and
+      their contexts, as Django's test client gives them (requests served concurrently keep
+      their own);
+    - ``resolver_match``, ``client``, as Django's test client.
     """
 
     content: bytes
