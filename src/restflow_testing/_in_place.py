@@ -71,11 +71,9 @@ def run_outside_loop(function: Callable[[], _T]) -> _T:
     must use the ORM (``captureOnCommitCallbacks`` executing callbacks, say).
     """
     running = asyncio.events._get_running_loop()
-    asyncio.events._set_running_loop(None)
-    try:
+    if running is None:
         return function()
-    finally:
-        asyncio.events._set_running_loop(running)
+    return _call_in_place(running, None, function)
 
 
 def _install_short_cut() -> None:

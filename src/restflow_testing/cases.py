@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import SimpleTestCase
@@ -32,6 +32,8 @@ from restflow_testing._live_server import live_server_thread_class
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -55,30 +57,32 @@ class _DatabaseLookupsOncePerClass:
 
     @classmethod
     def _databases_support_transactions(cls) -> bool:
-        answers = cls._answers()
-        supported: bool | None = answers.get("transactions")
-        if supported is None:
-            django: Any = super()
-            supported = answers["transactions"] = bool(django._databases_support_transactions())
-        return supported
+        django: Any = super()
+        return cls._remembered(
+            "transactions", lambda: bool(django._databases_support_transactions())
+        )
 
     @classmethod
     def _databases_support_savepoints(cls) -> bool:
-        answers = cls._answers()
-        supported: bool | None = answers.get("savepoints")
-        if supported is None:
-            django: Any = super()
-            supported = answers["savepoints"] = bool(django._databases_support_savepoints())
-        return supported
+        django: Any = super()
+        return cls._remembered("savepoints", lambda: bool(django._databases_support_savepoints()))
 
     @classmethod
     def _databases_names(cls, include_mirrors: bool = True) -> list[str]:
-        answers = cls._answers()
-        names: tuple[str, ...] | None = answers.get(include_mirrors)
-        if names is None:
-            django: Any = super()
-            names = answers[include_mirrors] = tuple(django._databases_names(include_mirrors))
+        django: Any = super()
+        names = cls._remembered(
+            ("names", include_mirrors), lambda: tuple(django._databases_names(include_mirrors))
+        )
         return list(names)  # a new list each time, as Django's
+
+    @classmethod
+    def _remembered(cls, question: object, ask: Callable[[], _T]) -> _T:
+        """Django's answer to ``question`` (got from ``ask``), asked once per class."""
+        answers = cls._answers()
+        if question not in answers:
+            answers[question] = ask()
+        answer: _T = answers[question]
+        return answer
 
     @classmethod
     def _answers(cls) -> dict[object, Any]:
