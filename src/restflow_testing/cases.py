@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import SimpleTestCase
@@ -32,8 +32,6 @@ from restflow_testing._live_server import live_server_thread_class
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
-
-_T = TypeVar("_T")
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -57,32 +55,26 @@ class _DatabaseLookupsOncePerClass:
 
     @classmethod
     def _databases_support_transactions(cls) -> bool:
-        django: Any = super()
-        return cls._remembered(
-            "transactions", lambda: bool(django._databases_support_transactions())
-        )
+        return bool(cls._remembered("_databases_support_transactions"))
 
     @classmethod
     def _databases_support_savepoints(cls) -> bool:
-        django: Any = super()
-        return cls._remembered("savepoints", lambda: bool(django._databases_support_savepoints()))
+        return bool(cls._remembered("_databases_support_savepoints"))
 
     @classmethod
     def _databases_names(cls, include_mirrors: bool = True) -> list[str]:
-        django: Any = super()
-        names = cls._remembered(
-            ("names", include_mirrors), lambda: tuple(django._databases_names(include_mirrors))
-        )
-        return list(names)  # a new list each time, as Django's
+        # A new list each time, as Django's; the remembered one is never handed out.
+        return list(cls._remembered("_databases_names", include_mirrors))
 
     @classmethod
-    def _remembered(cls, question: object, ask: Callable[[], _T]) -> _T:
-        """Django's answer to ``question`` (got from ``ask``), asked once per class."""
+    def _remembered(cls, question: str, *arguments: object) -> Any:
+        """The answer of Django's class method ``question`` to ``arguments``, asked once."""
         answers = cls._answers()
-        if question not in answers:
-            answers[question] = ask()
-        answer: _T = answers[question]
-        return answer
+        key = (question, *arguments)
+        if key not in answers:
+            django: Any = super()
+            answers[key] = getattr(django, question)(*arguments)
+        return answers[key]
 
     @classmethod
     def _answers(cls) -> dict[object, Any]:
