@@ -19,7 +19,9 @@ from django.test.client import (
 )
 
 from restflow_testing._in_place import on_test_loop, run_outside_loop
+from restflow_testing._receiver_aside import receiver_set_aside
 from restflow_testing._scope import META_KEY
+from restflow_testing._shared_middleware import load_shared_chain
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -82,11 +84,8 @@ class ForceAuthAsyncClientHandler(AsyncClientHandler):
         if body_file is None:
             body_file = FakePayload(b"")
 
-        request_started.disconnect(close_old_connections)
-        try:
+        with receiver_set_aside(request_started, close_old_connections):
             await _send_request_started(type(self), scope)
-        finally:
-            request_started.connect(close_old_connections)
         request = ASGIRequest(scope, LimitedStream(body_file, len(body_file)))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
         marked: Any = request
         marked._dont_enforce_csrf_checks = not self.enforce_csrf_checks
@@ -104,12 +103,15 @@ class ForceAuthAsyncClientHandler(AsyncClientHandler):
                     streamed.streaming_content, response.close
                 )
         else:
-            request_finished.disconnect(close_old_connections)
-            try:
+            with receiver_set_aside(request_finished, close_old_connections):
                 await _server_side(response.close)  # fires request_finished
-            finally:
-                request_finished.connect(close_old_connections)
         return cast("_ASGIResponse", response)
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        """Load the middleware chain; the async one is shared between clients while it may be
+        (see :mod:`restflow_testing._shared_middleware`)."""
+        if not (is_async and load_shared_chain(self)):
+            super().load_middleware(is_async)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         """Apply extra ``META`` entries and forced authentication, then run the middleware."""

@@ -1,4 +1,4 @@
-"""A middleware that records the thread its hooks run on."""
+"""Middleware of the test project that is not Django's own."""
 
 import threading
 
@@ -24,4 +24,18 @@ class HookThreadsMiddleware(MiddlewareMixin):
     ) -> HttpResponseBase:
         HOOK_THREADS.append(("response", threading.get_ident()))
         response["X-Hooks"] = "ran"
+        return response
+
+
+class CountingMiddleware(MiddlewareMixin):
+    """Counts the requests this instance has seen, in ``X-Seen-By-Instance``: state that
+    must not pass from one client to another."""
+
+    seen = 0  # per instance from its first response on
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        self.seen += 1
+        response["X-Seen-By-Instance"] = str(self.seen)
         return response

@@ -1,0 +1,89 @@
+"""One async middleware chain for every client, while it is made of Django's own middleware.
+
+Django's test clients build the middleware chain (``load_middleware``) afresh for every client,
+on its first request: every middleware class is imported, instantiated and wrapped. A test that
+makes a fresh client per Hypothesis example pays that on every example, and it costs as much as
+a good part of the request itself.
+
+The instances of Django's own middleware (``django.*``) hold nothing but what they read from the
+settings when they are made; they keep no state between requests (Django's production handlers
+share one chain between all requests and users). So while the settings stay the same, every
+client can use one chain built once. The chain is built again after any settings change
+(``override_settings``, ``modify_settings``, ``self.settings()``: each sends ``setting_changed``)
+and whenever ``MIDDLEWARE`` differs from the list it was built for.
+
+Middleware from anywhere else may keep state on its instances, so a ``MIDDLEWARE`` list with any
+such entry gets a chain of its own per client, as Django's clients do: nothing one client's
+requests did to a middleware instance is seen by another client.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.signals import setting_changed
+
+_SHAREABLE_PREFIX = "django."
+
+
+class _Chain(NamedTuple):
+    """A loaded async middleware chain and the ``MIDDLEWARE`` list it was built from."""
+
+    middleware: tuple[str, ...]
+    chain: Any
+    view_middleware: list[Any]
+    template_response_middleware: list[Any]
+    exception_middleware: list[Any]
+
+
+_shared: _Chain | None = None
+
+
+def load_shared_chain(handler: BaseHandler) -> bool:
+    """Give ``handler`` the shared async chain, built now if needed; ``False`` (and nothing
+    done) when the chain may not be shared, and the handler must load its own."""
+    global _shared
+    middleware = tuple(settings.MIDDLEWARE)
+    if not _shareable(handler, middleware):
+        return False
+    shared = _shared
+    if shared is None or shared.middleware != middleware:
+        # Built by a handler that never serves a request itself: the chain's innermost step is
+        # that handler's _get_response_async, which reads nothing but the lists shared below.
+        builder: Any = BaseHandler()
+        builder.load_middleware(is_async=True)
+        shared = _shared = _Chain(
+            middleware,
+            builder._middleware_chain,
+            builder._view_middleware or [],
+            builder._template_response_middleware or [],
+            builder._exception_middleware or [],
+        )
+    target: Any = handler
+    target._view_middleware = shared.view_middleware
+    target._template_response_middleware = shared.template_response_middleware
+    target._exception_middleware = shared.exception_middleware
+    target._middleware_chain = shared.chain
+    return True
+
+
+def _shareable(handler: BaseHandler, middleware: tuple[str, ...]) -> bool:
+    """Django's own middleware only, served by Django's own request processing."""
+    handler_class: Any = type(handler)
+    django_class: Any = BaseHandler
+    if handler_class._get_response_async is not django_class._get_response_async:
+        return False
+    return all(path.startswith(_SHAREABLE_PREFIX) for path in middleware)
+
+
+def _forget_chain(**kwargs: object) -> None:
+    """Drop the shared chain: a setting changed, and middleware read settings when made."""
+    global _shared
+    _shared = None
+
+
+setting_changed.connect(
+    _forget_chain, weak=False, dispatch_uid="restflow_testing.shared_middleware"
+)
