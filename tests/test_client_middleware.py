@@ -3,6 +3,7 @@ request bookkeeping that keeps ``close_old_connections`` away from the test's co
 
 import gc
 import weakref
+from collections import UserList
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -167,4 +168,27 @@ def test_set_aside_connects_no_duplicate_when_the_receiver_was_connected_meanwhi
     signal.connect(receiver, weak=False)
     with receiver_set_aside(signal, receiver):
         signal.connect(receiver, weak=False)
+    assert len(signal.receivers) == 1
+
+
+def test_set_aside_falls_back_on_disconnect_and_connect_for_another_layout() -> None:
+    class OtherLayout(Signal):
+        """A signal whose receivers are not kept in a plain list."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            receivers: Any = UserList[object]()
+            self.receivers = receivers
+
+    signal = OtherLayout()
+    calls: list[str] = []
+
+    def receiver(**kwargs: object) -> None:
+        calls.append("called")
+
+    signal.connect(receiver, weak=False)
+    with receiver_set_aside(signal, receiver):
+        signal.send(sender=None)
+    signal.send(sender=None)
+    assert calls == ["called"]
     assert len(signal.receivers) == 1
