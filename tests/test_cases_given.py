@@ -3,6 +3,8 @@
 import asyncio
 import re
 
+from django.conf import settings as django_settings
+from django.test import override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.database import InMemoryExampleDatabase
@@ -14,6 +16,21 @@ from tests.project.app.models import Article, Tag
 
 def _tag_count() -> int:
     return Tag.objects.count()
+
+
+@override_settings(
+    MIDDLEWARE=[*django_settings.MIDDLEWARE, "tests.project.app.middleware.CountingMiddleware"]
+)
+class MiddlewareStatePerExampleTests(AsyncAPITestCase):
+    """A middleware that keeps state on its instance starts afresh with every example."""
+
+    @settings(max_examples=10)
+    @given(requests=st.integers(min_value=1, max_value=3))
+    async def test_each_example_gets_its_own_middleware_instances(self, requests: int) -> None:
+        seen = [
+            (await self.client.get("/django/echo/"))["X-Seen-By-Instance"] for _ in range(requests)
+        ]
+        self.assertEqual(seen, [str(count) for count in range(1, requests + 1)])
 
 
 class ExampleIsolationTests(AsyncAPITestCase):
