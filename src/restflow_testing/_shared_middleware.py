@@ -2,8 +2,8 @@
 
 Django's test clients build the middleware chain (``load_middleware``) afresh for every client,
 on its first request: every middleware class is imported, instantiated and wrapped. A test that
-makes a fresh client per Hypothesis example pays that on every example, and it costs as much as
-a good part of the request itself.
+makes a fresh client per Hypothesis example pays that on every example: about a twentieth of the
+instructions of a POST through four of Django's middleware.
 
 The instances of Django's own middleware (``django.*``) hold nothing but what they read from the
 settings when they are made; they keep no state between requests (Django's production handlers
@@ -57,9 +57,9 @@ def load_shared_chain(handler: BaseHandler) -> bool:
         shared = _shared = _Chain(
             middleware,
             builder._middleware_chain,
-            builder._view_middleware or [],
-            builder._template_response_middleware or [],
-            builder._exception_middleware or [],
+            builder._view_middleware,
+            builder._template_response_middleware,
+            builder._exception_middleware,
         )
     target: Any = handler
     target._view_middleware = shared.view_middleware
