@@ -60,3 +60,37 @@ def test_a_case_without_databases_keeps_djangos_refusal(run_unittest: RunUnittes
 
     assert "Database queries to 'default' are not allowed" in refused.output
     assert allowed.result.wasSuccessful(), allowed.output
+
+
+def test_a_subclass_that_declares_no_databases_opens_no_transaction(
+    run_unittest: RunUnittest,
+) -> None:
+    class WithDatabase(AsyncAPITestCase):
+        async def test_query(self) -> None:
+            self.assertEqual(await Article.objects.acount(), 0)
+
+    class WithoutDatabase(WithDatabase):
+        databases = set[str]()
+
+        async def test_query(self) -> None:
+            # Nothing to query; a savepoint on 'default' around this test would be refused.
+            self.assertEqual(self.databases, set())
+
+    parent = run_unittest(WithDatabase)
+    child = run_unittest(WithoutDatabase)
+
+    assert parent.result.wasSuccessful(), parent.output
+    assert child.result.wasSuccessful(), child.output
+
+
+def test_a_class_run_again_with_other_databases_is_asked_again(run_unittest: RunUnittest) -> None:
+    class Narrowed(AsyncAPITestCase):
+        async def test_nothing_queried(self) -> None:
+            self.assertIsNotNone(self.client)
+
+    first = run_unittest(Narrowed)
+    Narrowed.databases = set()
+    second = run_unittest(Narrowed)
+
+    assert first.result.wasSuccessful(), first.output
+    assert second.result.wasSuccessful(), second.output

@@ -151,14 +151,17 @@ class AsyncTestMixin:
         loop = self._test_loop()
         function = getattr(method, "__func__", None)
         kind, markers = _describe(function) if function is not None else _describe_test(method)
-        runner: Callable[[TestLoop, Any], None] = (
-            self._run_given_test
-            if kind is _Kind.GIVEN
-            else self._run_async_test_on
-            if kind is _Kind.ASYNC
-            else self._run_between_hooks
-        )
-        run_test = functools.partial(runner, loop, method)
+        # Partials of plain functions, not of bound methods: Django asks whether the test is a
+        # coroutine function, which inspect answers at once for a function.
+        run_test: functools.partial[None]
+        if kind is _Kind.GIVEN:
+            run_test = functools.partial(AsyncTestMixin._run_given_test, loop, method)
+        else:
+            case = type(self)
+            runner: Callable[[Any, TestLoop, Any], None] = (
+                case._run_async_test_on if kind is _Kind.ASYNC else case._run_between_hooks
+            )
+            run_test = functools.partial(runner, self, loop, method)
         for marker, value in markers:
             setattr(run_test, marker, value)
         return run_test

@@ -42,48 +42,68 @@ __all__ = [
 
 
 class _DatabaseLookupsOncePerClass:
-    """Work out once per class what Django's database test cases ask before and after each test.
+    """Ask Django once per class run what its database test cases ask before and after each test.
 
-    Django recomputes which of the class's databases exist and whether they support
-    transactions and savepoints several times per test (each a trip through the connection
-    handler). The answers only change with ``databases`` or the ``DATABASES`` setting, which
-    Django does not support changing while tests run, so they are kept per class (and per value
-    of ``databases``).
+    Django works out which of the class's databases exist and whether they support transactions
+    and savepoints several times per test (each a trip through the connection handler). The
+    answers depend only on ``databases`` and the ``DATABASES`` setting, which Django fixes when
+    the class is set up (``setUpClass`` validates ``databases``) and does not support changing
+    while its tests run. So once ``setUpClass`` is done, the answers are kept on the class until
+    ``tearDownClass``; before and after that, and for a class that was never set up, every
+    question goes to Django.
     """
 
-    _database_answers: ClassVar[dict[object, Any]]
+    # (names with mirrors, names without), then (transactions, savepoints): None means "ask".
+    _remembered_names: ClassVar[tuple[tuple[str, ...], tuple[str, ...]] | None] = None
+    _remembered_support: ClassVar[tuple[bool, bool] | None] = None
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        # A parent class's answers are not this class's: shadow them while Django sets up.
+        cls._remembered_names = cls._remembered_support = None
+        super().setUpClass()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+        django: Any = super()
+        cls._remembered_names = (
+            tuple(django._databases_names(True)),
+            tuple(django._databases_names(False)),
+        )
+        if hasattr(django, "_databases_support_transactions"):  # TestCase's questions only
+            cls._remembered_support = (
+                bool(django._databases_support_transactions()),
+                bool(django._databases_support_savepoints()),
+            )
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        try:
+            super().tearDownClass()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+        finally:
+            cls._remembered_names = cls._remembered_support = None
 
     @classmethod
     def _databases_support_transactions(cls) -> bool:
-        return bool(cls._remembered("_databases_support_transactions"))
+        support = cls._remembered_support
+        if support is None:
+            django: Any = super()
+            return bool(django._databases_support_transactions())
+        return support[0]
 
     @classmethod
     def _databases_support_savepoints(cls) -> bool:
-        return bool(cls._remembered("_databases_support_savepoints"))
+        support = cls._remembered_support
+        if support is None:
+            django: Any = super()
+            return bool(django._databases_support_savepoints())
+        return support[1]
 
     @classmethod
     def _databases_names(cls, include_mirrors: bool = True) -> list[str]:
-        # A new list each time, as Django's; the remembered one is never handed out.
-        return list(cls._remembered("_databases_names", include_mirrors))
-
-    @classmethod
-    def _remembered(cls, question: str, *arguments: object) -> Any:
-        """The answer of Django's class method ``question`` to ``arguments``, asked once."""
-        answers = cls._answers()
-        key = (question, *arguments)
-        if key not in answers:
+        names = cls._remembered_names
+        if names is None:
             django: Any = super()
-            answers[key] = getattr(django, question)(*arguments)
-        return answers[key]
-
-    @classmethod
-    def _answers(cls) -> dict[object, Any]:
-        """This class's answers so far, for its current ``databases``."""
-        databases: object = getattr(cls, "databases", None)  # Django's per-class setting
-        answers: dict[object, Any] | None = vars(cls).get("_database_answers")
-        if answers is None or answers["databases"] is not databases:
-            answers = cls._database_answers = {"databases": databases}
-        return answers
+            return list(django._databases_names(include_mirrors))
+        # A new list each time, as Django's; the remembered one is never handed out.
+        return list(names[0] if include_mirrors else names[1])
 
 
 class _FlushAfterEachExample(AsyncTestMixin):
