@@ -45,11 +45,14 @@ def load_shared_chain(handler: BaseHandler) -> bool:
     """Give ``handler`` the shared async chain, built now if needed; ``False`` (and nothing
     done) when the chain may not be shared, and the handler must load its own."""
     global _shared
-    middleware = tuple(settings.MIDDLEWARE)
-    if not _shareable(handler, middleware):
+    if not _serves_like_django(handler):
         return False
+    middleware = tuple(settings.MIDDLEWARE)
     shared = _shared
+    # A chain in hand was built for this very list, which was all Django's own then.
     if shared is None or shared.middleware != middleware:
+        if not all(path.startswith(_SHAREABLE_PREFIX) for path in middleware):
+            return False
         # Built by a handler that never serves a request itself: the chain's innermost step is
         # that handler's _get_response_async, which reads nothing but the lists shared below.
         builder: Any = BaseHandler()
@@ -69,13 +72,11 @@ def load_shared_chain(handler: BaseHandler) -> bool:
     return True
 
 
-def _shareable(handler: BaseHandler, middleware: tuple[str, ...]) -> bool:
-    """Django's own middleware only, served by Django's own request processing."""
+def _serves_like_django(handler: BaseHandler) -> bool:
+    """Whether ``handler`` processes requests with Django's own ``_get_response_async``."""
     handler_class: Any = type(handler)
     django_class: Any = BaseHandler
-    if handler_class._get_response_async is not django_class._get_response_async:
-        return False
-    return all(path.startswith(_SHAREABLE_PREFIX) for path in middleware)
+    return handler_class._get_response_async is django_class._get_response_async
 
 
 def _forget_chain(**kwargs: object) -> None:
