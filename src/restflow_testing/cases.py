@@ -53,14 +53,16 @@ class _DatabaseLookupsOncePerClass:
     question goes to Django.
     """
 
-    # (names with mirrors, names without), then (transactions, savepoints): None means "ask".
+    # None means "ask Django": before setUpClass is done, after tearDownClass, and for the
+    # questions a Django version does not ask (4.2 has no _databases_support_savepoints).
     _remembered_names: ClassVar[tuple[tuple[str, ...], tuple[str, ...]] | None] = None
-    _remembered_support: ClassVar[tuple[bool, bool] | None] = None
+    _remembered_transactions: ClassVar[bool | None] = None
+    _remembered_savepoints: ClassVar[bool | None] = None
 
     @classmethod
     def setUpClass(cls) -> None:
         # A parent class's answers are not this class's: shadow them while Django sets up.
-        cls._remembered_names = cls._remembered_support = None
+        cls._forget_answers()
         super().setUpClass()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
         django: Any = super()
         cls._remembered_names = (
@@ -68,33 +70,37 @@ class _DatabaseLookupsOncePerClass:
             tuple(django._databases_names(False)),
         )
         if hasattr(django, "_databases_support_transactions"):  # TestCase's questions only
-            cls._remembered_support = (
-                bool(django._databases_support_transactions()),
-                bool(django._databases_support_savepoints()),
-            )
+            cls._remembered_transactions = bool(django._databases_support_transactions())
+        if hasattr(django, "_databases_support_savepoints"):
+            cls._remembered_savepoints = bool(django._databases_support_savepoints())
 
     @classmethod
     def tearDownClass(cls) -> None:
         try:
             super().tearDownClass()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
         finally:
-            cls._remembered_names = cls._remembered_support = None
+            cls._forget_answers()
+
+    @classmethod
+    def _forget_answers(cls) -> None:
+        cls._remembered_names = None
+        cls._remembered_transactions = cls._remembered_savepoints = None
 
     @classmethod
     def _databases_support_transactions(cls) -> bool:
-        support = cls._remembered_support
-        if support is None:
+        remembered = cls._remembered_transactions
+        if remembered is None:
             django: Any = super()
             return bool(django._databases_support_transactions())
-        return support[0]
+        return remembered
 
     @classmethod
     def _databases_support_savepoints(cls) -> bool:
-        support = cls._remembered_support
-        if support is None:
+        remembered = cls._remembered_savepoints
+        if remembered is None:
             django: Any = super()
             return bool(django._databases_support_savepoints())
-        return support[1]
+        return remembered
 
     @classmethod
     def _databases_names(cls, include_mirrors: bool = True) -> list[str]:
