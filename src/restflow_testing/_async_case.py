@@ -154,10 +154,10 @@ class AsyncTestMixin:
         # Partials of plain functions, not of bound methods: Django asks whether the test is a
         # coroutine function, which inspect answers at once for a function.
         run_test: functools.partial[None]
+        case = type(self)
         if kind is _Kind.GIVEN:
-            run_test = functools.partial(AsyncTestMixin._run_given_test, loop, method)
+            run_test = functools.partial(case._run_given_test, loop, method)
         else:
-            case = type(self)
             runner: Callable[[Any, TestLoop, Any], None] = (
                 case._run_async_test_on if kind is _Kind.ASYNC else case._run_between_hooks
             )
