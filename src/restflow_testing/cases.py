@@ -64,15 +64,12 @@ class _DatabaseLookupsOncePerClass:
         # A parent class's answers are not this class's: shadow them while Django sets up.
         cls._forget_answers()
         super().setUpClass()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
-        django: Any = super()
-        cls._remembered_names = (
-            tuple(django._databases_names(True)),
-            tuple(django._databases_names(False)),
-        )
-        if hasattr(django, "_databases_support_transactions"):  # TestCase's questions only
-            cls._remembered_transactions = bool(django._databases_support_transactions())
-        if hasattr(django, "_databases_support_savepoints"):
-            cls._remembered_savepoints = bool(django._databases_support_savepoints())
+        names = (cls._ask("_databases_names", True), cls._ask("_databases_names", False))
+        cls._remembered_names = (tuple(names[0]), tuple(names[1]))
+        if hasattr(super(), "_databases_support_transactions"):  # TestCase's questions only
+            cls._remembered_transactions = bool(cls._ask("_databases_support_transactions"))
+        if hasattr(super(), "_databases_support_savepoints"):
+            cls._remembered_savepoints = bool(cls._ask("_databases_support_savepoints"))
 
     @classmethod
     def tearDownClass(cls) -> None:
@@ -83,31 +80,32 @@ class _DatabaseLookupsOncePerClass:
 
     @classmethod
     def _forget_answers(cls) -> None:
-        cls._remembered_names = None
-        cls._remembered_transactions = cls._remembered_savepoints = None
+        cls._remembered_names = cls._remembered_transactions = cls._remembered_savepoints = None
+
+    @classmethod
+    def _ask(cls, question: str, *arguments: object) -> Any:
+        """Django's own answer to ``question`` (one of its class methods) for this class."""
+        return getattr(super(), question)(*arguments)
 
     @classmethod
     def _databases_support_transactions(cls) -> bool:
         remembered = cls._remembered_transactions
         if remembered is None:
-            django: Any = super()
-            return bool(django._databases_support_transactions())
+            return bool(cls._ask("_databases_support_transactions"))
         return remembered
 
     @classmethod
     def _databases_support_savepoints(cls) -> bool:
         remembered = cls._remembered_savepoints
         if remembered is None:
-            django: Any = super()
-            return bool(django._databases_support_savepoints())
+            return bool(cls._ask("_databases_support_savepoints"))
         return remembered
 
     @classmethod
     def _databases_names(cls, include_mirrors: bool = True) -> list[str]:
         names = cls._remembered_names
         if names is None:
-            django: Any = super()
-            return list(django._databases_names(include_mirrors))
+            return list(cls._ask("_databases_names", include_mirrors))
         # A new list each time, as Django's; the remembered one is never handed out.
         return list(names[0] if include_mirrors else names[1])
 
