@@ -39,6 +39,9 @@ _T = TypeVar("_T")
 _MARK = "_restflow_testing_runs_sync_work_in_place"
 _original_call: Callable[..., Awaitable[Any]] | None = None
 _original_acall: Callable[..., Awaitable[Any]] | None = None
+# Looked up once: every in-place call uses both.
+_set_running_loop = asyncio.events._set_running_loop
+_asgiref_local = SyncToAsync.threadlocal
 
 
 def in_event_loop() -> bool:
@@ -50,6 +53,54 @@ def on_test_loop() -> bool:
     """Whether the running loop is a test loop, whose thread-sensitive sync work runs in place."""
     loop = asyncio.events._get_running_loop()
     return getattr(loop, _MARK, False)
+
+
+def in_place_loop() -> asyncio.AbstractEventLoop | None:
+    """The running loop if thread-sensitive sync work runs in place on it now, else ``None``.
+
+    That is a test loop with no ``ThreadSensitiveContext`` in effect (which keeps its own
+    thread, as asgiref documents).
+    """
+    loop = asyncio.events._get_running_loop()
+    if (
+        loop is None
+        or not getattr(loop, _MARK, False)
+        or SyncToAsync.thread_sensitive_context.get(None) is not None
+    ):
+        return None
+    return loop
+
+
+def call_in_place(
+    loop: asyncio.AbstractEventLoop,
+    context: Any,
+    func: Callable[..., _T],
+    /,
+    *args: Any,
+    **kwargs: Any,
+) -> _T:
+    """Call ``func`` now, on this thread, in ``context`` (or the caller's if it is ``None``),
+    with ``loop`` set aside.
+
+    asgiref's record of the calling loop, which ``async_to_sync`` inside the sync code would go
+    back to, is cleared for the call: the loop is blocked while the call runs, so
+    ``async_to_sync`` runs its coroutine on a loop of its own instead (whose sync calls come back
+    to this thread).
+    """
+    local = _asgiref_local
+    parent_loop = getattr(local, "main_event_loop", None)
+    if parent_loop is not None:
+        local.main_event_loop = None
+    _set_running_loop(None)
+    try:
+        if context is None:
+            return func(*args, **kwargs)
+        result: _T = context.run(func, *args, **kwargs)
+        return result
+    finally:
+        _set_running_loop(loop)
+        # Also when it was None: the sync code may have left its own loop there.
+        local.main_event_loop = parent_loop
 
 
 def run_in_place_on(loop: asyncio.AbstractEventLoop) -> None:
@@ -73,7 +124,7 @@ def run_outside_loop(function: Callable[[], _T]) -> _T:
     running = asyncio.events._get_running_loop()
     if running is None:
         return function()
-    return _call_in_place(running, None, function)
+    return call_in_place(running, None, function)
 
 
 def _install_short_cut() -> None:
@@ -100,56 +151,21 @@ def _nothing() -> None:
     """A sync function for probing ``SyncToAsync``'s attributes."""
 
 
-def _call_in_place(
-    loop: asyncio.AbstractEventLoop,
-    context: Any,
-    func: Callable[..., _T],
-    /,
-    *args: Any,
-    **kwargs: Any,
-) -> _T:
-    """Call ``func`` now, on this thread, in ``context`` (or the caller's if it is ``None``),
-    with ``loop`` set aside.
-
-    asgiref's record of the calling loop, which ``async_to_sync`` inside the sync code would go
-    back to, is cleared for the call: the loop is blocked while the call runs, so
-    ``async_to_sync`` runs its coroutine on a loop of its own instead (whose sync calls come back
-    to this thread).
-    """
-    local = SyncToAsync.threadlocal
-    parent_loop = getattr(local, "main_event_loop", None)
-    local.main_event_loop = None
-    asyncio.events._set_running_loop(None)
-    try:
-        if context is None:
-            return func(*args, **kwargs)
-        result: _T = context.run(func, *args, **kwargs)
-        return result
-    finally:
-        asyncio.events._set_running_loop(loop)
-        local.main_event_loop = parent_loop
-
-
 async def _call_in_place_on_test_loops(self: SyncToAsync[..., _T], *args: Any, **kwargs: Any) -> _T:
     """``SyncToAsync.__call__``, running thread-sensitive work in place on a test loop.
 
     In place means: now, on this thread, in the caller's context (or the one given to
-    ``sync_to_async``), with the running loop set aside (see :func:`_call_in_place`).
+    ``sync_to_async``), with the running loop set aside (see :func:`call_in_place`).
 
     asgiref would also give precedence to the executor of an outer ``async_to_sync`` call found
     in the context; on a test loop that executor can only serve the test's own thread, which is
     busy running the loop, so the call would never run there: running it in place is the outcome
     that completes.
     """
-    loop = asyncio.get_running_loop()
-    # In place on a test loop, unless a ThreadSensitiveContext (which keeps its own thread, as
-    # asgiref documents) is in effect.
-    if (
-        getattr(self, "_thread_sensitive", False)
-        and getattr(loop, _MARK, False)
-        and SyncToAsync.thread_sensitive_context.get(None) is None
-    ):
-        return _call_in_place(loop, getattr(self, "context", None), self.func, *args, **kwargs)
+    if getattr(self, "_thread_sensitive", False):
+        loop = in_place_loop()
+        if loop is not None:
+            return call_in_place(loop, getattr(self, "context", None), self.func, *args, **kwargs)
     if _original_call is None:  # pragma: no cover - installed before it can be called
         raise RuntimeError("restflow_testing's SyncToAsync short cut was not installed.")
     delegated: _T = await _original_call(self, *args, **kwargs)
@@ -163,20 +179,16 @@ async def _acall_in_place_on_test_loops(self: MiddlewareMixin, request: HttpRequ
     chain; then ``process_response``; each hook through a thread-sensitive ``sync_to_async``.
     This does the same, calling each hook as that ``sync_to_async`` would on a test loop.
     """
-    loop = asyncio.events._get_running_loop()
-    if (
-        loop is None
-        or not getattr(loop, _MARK, False)
-        or SyncToAsync.thread_sensitive_context.get(None) is not None
-    ):
+    loop = in_place_loop()
+    if loop is None:
         if _original_acall is None:  # pragma: no cover - installed before it can be called
             raise RuntimeError("restflow_testing's middleware short cut was not installed.")
         return await _original_acall(self, request)
     hooks: Any = self
     response = None
     if hasattr(self, "process_request"):
-        response = _call_in_place(loop, None, hooks.process_request, request)
+        response = call_in_place(loop, None, hooks.process_request, request)
     response = response or await hooks.get_response(request)
     if hasattr(self, "process_response"):
-        response = _call_in_place(loop, None, hooks.process_response, request, response)
+        response = call_in_place(loop, None, hooks.process_response, request, response)
     return response

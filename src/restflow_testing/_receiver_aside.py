@@ -8,7 +8,7 @@ the middle of its transaction) away from ``request_started`` and ``request_finis
 collector to walk, and the costliest step of the request's bookkeeping. It also moves the
 receiver to the end of the list.
 
-:func:`receiver_set_aside` takes the receiver's entry out of the signal's list and puts that same
+:class:`receiver_set_aside` takes the receiver's entry out of the signal's list and puts that same
 entry back at its place, under the signal's lock, as ``disconnect()`` and ``connect()`` do.
 Signals whose list is not laid out as this expects get Django's own ``disconnect()`` and
 ``connect()``.
@@ -16,48 +16,60 @@ Signals whose list is not laid out as this expects get Django's own ``disconnect
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any
 
 from django.dispatch import Signal
 
 
-@contextlib.contextmanager
-def receiver_set_aside(signal: Signal, receiver: Callable[..., object]) -> Generator[None]:
-    """Within the block ``signal`` does not call ``receiver`` (connected for any sender)."""
-    key = (id(receiver), id(None))  # the key Signal.disconnect(receiver) looks for
-    lock: Any = getattr(signal, "lock", None)
-    if lock is None or not isinstance(getattr(signal, "receivers", None), list):
-        if not signal.disconnect(receiver):
-            yield
+class receiver_set_aside:  # used like the context manager function it replaces
+    """Within the block ``signal`` does not call ``receiver`` (connected for any sender).
+
+    A class rather than a generator context manager: it runs on every request.
+    """
+
+    __slots__ = ("_entry", "_fallback", "_index", "_key", "_receiver", "_signal")
+
+    def __init__(self, signal: Signal, receiver: Callable[..., object]) -> None:
+        self._signal = signal
+        self._receiver = receiver
+        self._key = (id(receiver), id(None))  # the key Signal.disconnect(receiver) looks for
+        self._index = 0
+        self._entry: Any = None
+        self._fallback = False
+
+    def __enter__(self) -> None:
+        signal = self._signal
+        lock: Any = getattr(signal, "lock", None)
+        if lock is None or not isinstance(getattr(signal, "receivers", None), list):
+            self._fallback = signal.disconnect(self._receiver)
             return
-        try:
-            yield
-        finally:
-            signal.connect(receiver)
-        return
-    with lock:
-        index, entry = _find(signal.receivers, key)
-        if entry is not None:
-            del signal.receivers[index]
-            signal.sender_receivers_cache.clear()
-    try:
-        yield
-    finally:
-        if entry is not None:
-            with lock:
-                # The list may have been rebuilt meanwhile (dead receivers are dropped by making
-                # a new one), and something may have connected the receiver again.
-                receivers: list[Any] = signal.receivers
-                if _find(receivers, key)[1] is None:
-                    receivers.insert(min(index, len(receivers)), entry)
-                    signal.sender_receivers_cache.clear()
+        with lock:
+            self._index, self._entry = _find(signal.receivers, self._key)
+            if self._entry is not None:
+                del signal.receivers[self._index]
+                signal.sender_receivers_cache.clear()
+
+    def __exit__(self, *exc_info: object) -> None:
+        signal = self._signal
+        if self._fallback:
+            signal.connect(self._receiver)
+            return
+        entry = self._entry
+        if entry is None:
+            return
+        with signal.lock:
+            # The list may have been rebuilt meanwhile (dead receivers are dropped by making a
+            # new one), and something may have connected the receiver again.
+            receivers: list[Any] = signal.receivers
+            if _find(receivers, self._key)[1] is None:
+                receivers.insert(min(self._index, len(receivers)), entry)
+                signal.sender_receivers_cache.clear()
 
 
 def _find(receivers: list[Any], key: tuple[int, int]) -> tuple[int, Any]:
     """The index and entry of the receiver registered under ``key``; ``(0, None)`` if none."""
     for index, entry in enumerate(receivers):
-        if isinstance(entry, tuple) and entry[:1] == (key,):
+        if isinstance(entry, tuple) and entry and entry[0] == key:
             return index, receivers[index]
     return 0, None

@@ -12,6 +12,9 @@ client can use one chain built once. The chain is built again after any settings
 (``override_settings``, ``modify_settings``, ``self.settings()``: each sends ``setting_changed``)
 and whenever ``MIDDLEWARE`` differs from the list it was built for.
 
+On a test loop the shared chain runs flat, one loop instead of two nested coroutines per
+middleware (see :mod:`restflow_testing._flat_middleware`).
+
 Middleware from anywhere else may keep state on its instances, so a ``MIDDLEWARE`` list with any
 such entry gets a chain of its own per client, as Django's clients do: nothing one client's
 requests did to a middleware instance is seen by another client.
@@ -24,6 +27,8 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.signals import setting_changed
+
+from restflow_testing._flat_middleware import flat_chain
 
 _SHAREABLE_PREFIX = "django."
 
@@ -57,9 +62,10 @@ def load_shared_chain(handler: BaseHandler) -> bool:
         # that handler's _get_response_async, which reads nothing but the lists shared below.
         builder: Any = BaseHandler()
         builder.load_middleware(is_async=True)
+        chain = builder._middleware_chain
         shared = _shared = _Chain(
             middleware,
-            builder._middleware_chain,
+            flat_chain(chain) or chain,
             builder._view_middleware,
             builder._template_response_middleware,
             builder._exception_middleware,

@@ -1,9 +1,11 @@
 """Middleware of the test project that is not Django's own."""
 
 import threading
+from collections.abc import Awaitable, Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.decorators import async_only_middleware
 from django.utils.deprecation import MiddlewareMixin
 
 HOOK_THREADS: list[tuple[str, int]] = []
@@ -39,3 +41,17 @@ class CountingMiddleware(MiddlewareMixin):
         self.seen += 1
         response["X-Seen-By-Instance"] = str(self.seen)
         return response
+
+
+@async_only_middleware
+def function_middleware(
+    get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]],
+) -> Callable[[HttpRequest], Awaitable[HttpResponseBase]]:
+    """A middleware written as a function (not a ``MiddlewareMixin``), async only."""
+
+    async def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = await get_response(request)
+        response["X-Function-Middleware"] = "ran"
+        return response
+
+    return middleware
