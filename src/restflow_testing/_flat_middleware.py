@@ -49,7 +49,8 @@ def flat_chain(chain: Chain) -> Chain | None:
     middleware: list[MiddlewareMixin] = []
     step: Any = chain
     while True:
-        wrapped: Any = getattr(step, "__wrapped__", None)  # what convert_exception... wraps
+        # What this convert_exception_to_response wrapper wraps: a middleware or the view step.
+        wrapped: Any = getattr(step, "__wrapped__", None)
         if not isinstance(wrapped, MiddlewareMixin):
             break
         kind = type(wrapped)

@@ -16,7 +16,8 @@ not thread-sensitive, or inside a ``ThreadSensitiveContext``) goes to asgiref un
 A second short cut, in front of Django's ``MiddlewareMixin.__acall__``, serves the middleware
 of every async request: Django wraps each ``process_request`` and ``process_response`` in a new
 thread-sensitive ``sync_to_async``, which on a test loop would run the hook in place; the short
-cut runs it in place without building the wrapper. Elsewhere Django's own method runs.
+cut runs it in place without building the wrapper. Elsewhere Django's own method runs. (The
+chain clients share runs its hooks flat instead: see :mod:`restflow_testing._flat_middleware`.)
 """
 
 from __future__ import annotations
