@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import random
 import statistics
 import sys
 import time
@@ -140,6 +141,8 @@ class Comparison(NamedTuple):
     ratio: float  # ours / peer, paired round by round
     low: float  # first quartile of the pair ratios
     high: float  # third quartile
+    ci_low: float  # 95% bootstrap interval of the median pair ratio
+    ci_high: float
 
 
 def _compare(ours: Callable[[], float], peer: Callable[[], float], rounds: int) -> Comparison:
@@ -163,7 +166,19 @@ def _compare(ours: Callable[[], float], peer: Callable[[], float], rounds: int) 
         statistics.median(ratios),
         low,
         high,
+        *_median_interval(ratios),
     )
+
+
+def _median_interval(ratios: list[float], resamples: int = 2000) -> tuple[float, float]:
+    """A 95% bootstrap interval for the median of ``ratios``: how far the run's median could
+    move with other pairs from the same machine (a fixed seed, so it repeats for the same
+    ratios)."""
+    rng = random.Random(0)
+    medians = sorted(
+        statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(resamples)
+    )
+    return medians[int(0.025 * resamples)], medians[int(0.975 * resamples) - 1]
 
 
 def main() -> None:
@@ -197,9 +212,9 @@ def main() -> None:
 
     print(
         f"{rounds} alternating pairs of rounds: median times; ratio = median of the pairs' ratios"
-        " (interquartile range of the pairs' ratios)\n"
+        " (interquartile range of the pairs' ratios; 95% bootstrap interval of the median)\n"
     )
-    print(f"{'benchmark':<58}{'ours':>12}{'peer':>12}{'ratio':>8}  {'IQR':>11}")
+    print(f"{'benchmark':<58}{'ours':>12}{'peer':>12}{'ratio':>8}  {'IQR':>11}  {'95% CI':>11}")
     for label, comparison in (
         ("async @given POST + row, examples/s (target ratio >= 1.0)", write),
         ("  context: the same through the model viewsets, examples/s", viewsets),
@@ -207,6 +222,7 @@ def main() -> None:
         print(
             f"{label:<58}{EXAMPLES / comparison.ours:>12.1f}{EXAMPLES / comparison.peer:>12.1f}"
             f"{1 / comparison.ratio:>8.2f}  {1 / comparison.high:.2f}..{1 / comparison.low:.2f}"
+            f"  {1 / comparison.ci_high:.3f}..{1 / comparison.ci_low:.3f}"
         )
     for label, comparison in (
         ("trivial test, ms per test (target ratio <= 1.2)", trivial),
@@ -217,6 +233,7 @@ def main() -> None:
             f"{label:<58}{comparison.ours / TRIVIAL_TESTS * 1e3:>12.3f}"
             f"{comparison.peer / TRIVIAL_TESTS * 1e3:>12.3f}{comparison.ratio:>8.2f}"
             f"  {comparison.low:.2f}..{comparison.high:.2f}"
+            f"  {comparison.ci_low:.3f}..{comparison.ci_high:.3f}"
         )
     print("\npeers: hypothesis.extra.django.TestCase + DRF APIClient on DRF's sync views;")
     print("       Django's TestCase with sync test methods")
