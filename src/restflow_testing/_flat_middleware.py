@@ -27,6 +27,7 @@ but on a test loop the nested chain runs unchanged.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +58,8 @@ def flat_chain(chain: Chain) -> Chain | None:
         if (
             kind.__call__ is not MiddlewareMixin.__call__
             or kind.__acall__ is not MiddlewareMixin.__acall__
-            or wrapped.async_mode is not True
+            # Async mode, as MiddlewareMixin decides it (Django 4.2 keeps no async_mode).
+            or not inspect.iscoroutinefunction(wrapped.get_response)
         ):
             return None
         middleware.append(wrapped)
