@@ -22,7 +22,7 @@ from typing import Any
 from django.dispatch import Signal
 
 
-class receiver_set_aside:  # used like the context manager function it replaces
+class receiver_set_aside:  # named like a function: used as `with receiver_set_aside(...)`
     """Within the block ``signal`` does not call ``receiver`` (connected for any sender).
 
     A class rather than a generator context manager: it runs on every request.
