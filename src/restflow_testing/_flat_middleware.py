@@ -2,9 +2,9 @@
 
 Django builds its async middleware chain as nested coroutines: for every middleware, the
 exception-converting wrapper of ``convert_exception_to_response`` awaits the middleware's
-``__acall__``, which awaits the next wrapper. A request through five middleware is ten
-coroutines deep before it reaches the view, and each level costs a coroutine, a frame and a
-trip through ``await`` on the way in and on the way out.
+``__acall__``, which awaits the next wrapper. A request through four middleware is nine
+coroutines deep before it reaches the view (two per middleware, one around the view step), and
+each level costs a coroutine, a frame and a trip through ``await`` on the way in and out.
 
 :func:`flat_chain` reads such a chain once and returns a coroutine function that does the same
 work in one frame, when every middleware in it is a ``MiddlewareMixin`` that keeps Django's
