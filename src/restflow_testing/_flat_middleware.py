@@ -21,14 +21,17 @@ Django's handler. On a test loop it calls, in order:
 
 That is exactly the order and the exception handling of the nested chain: exceptions become
 responses through Django's ``response_for_exception``, called as Django calls it. The hooks run
-in place, as the middleware short cut of :mod:`restflow_testing._in_place` runs them. Anywhere
-but on a test loop the nested chain runs unchanged.
+in place, as the middleware short cut of :mod:`restflow_testing._in_place` runs them, but not
+one call each: no async work comes between two ``process_request`` hooks or two
+``process_response`` hooks, so all of a phase's hooks share one in-place call (the responses'
+phase takes one more after each exception). Anywhere but on a test loop the nested chain runs
+unchanged.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
@@ -74,36 +77,65 @@ def flat_chain(chain: Chain) -> Chain | None:
         loop = in_place_loop()
         if loop is None:
             return await chain(request)
-        # The hooks are looked up per request, as __acall__ does (a test may patch one).
         entered: list[MiddlewareMixin] = []
-        response: Any = None
-        for instance in middleware:
-            process_request = getattr(instance, "process_request", None)
-            if process_request is not None:
+        response: Any
+        try:
+            response = call_in_place(loop, None, _process_requests, middleware, request, entered)
+        except Exception as exc:  # as convert_exception_to_response
+            response = await _as_response(request, exc)
+        else:
+            if response is None:
                 try:
-                    response = call_in_place(loop, None, process_request, request)
+                    response = await view_step(request)
                 except Exception as exc:  # as convert_exception_to_response
                     response = await _as_response(request, exc)
-                    break
-            entered.append(instance)
-            if response:
-                break
-        else:
+        # Each call carries on where the last one stopped, after the hook that raised.
+        pending = reversed(entered)
+        while True:
             try:
-                response = await view_step(request)
+                response = call_in_place(
+                    loop, None, _process_responses, pending, request, response
+                )
             except Exception as exc:  # as convert_exception_to_response
                 response = await _as_response(request, exc)
-        for instance in reversed(entered):
-            process_response = getattr(instance, "process_response", None)
-            if process_response is not None:
-                try:
-                    response = call_in_place(loop, None, process_response, request, response)
-                except Exception as exc:  # as convert_exception_to_response
-                    response = await _as_response(request, exc)
-        result: HttpResponseBase = response
-        return result
+            else:
+                result: HttpResponseBase = response
+                return result
 
     return run_chain
+
+
+def _process_requests(
+    middleware: list[MiddlewareMixin], request: HttpRequest, entered: list[MiddlewareMixin]
+) -> Any:
+    """Call each ``process_request`` (looked up per request, as ``__acall__`` does: a test may
+    patch one) until one answers; return the answer, or ``None``.
+
+    Records in ``entered`` each middleware whose ``process_request`` returned, the answering one
+    included; one that raises is not recorded, and the exception propagates.
+    """
+    for instance in middleware:
+        process_request = getattr(instance, "process_request", None)
+        response = None if process_request is None else process_request(request)
+        entered.append(instance)
+        if response:
+            return response
+    return None
+
+
+def _process_responses(
+    pending: Iterator[MiddlewareMixin], request: HttpRequest, response: Any
+) -> Any:
+    """Pass ``response`` through the ``process_response`` of each middleware left in
+    ``pending``, in its order; return the last result.
+
+    An exception propagates with ``pending`` past the middleware that raised it.
+    """
+    for instance in pending:
+        process_response = getattr(instance, "process_response", None)
+        if process_response is not None:
+            response = process_response(request, response)
+    return response
 
 
 async def _as_response(request: HttpRequest, exc: Exception) -> HttpResponseBase:

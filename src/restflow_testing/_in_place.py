@@ -7,8 +7,13 @@ with the running loop set aside for the duration of the call. Django then sees a
 thread and hands out the thread's own database connection, so every query runs in the test's
 transaction and none waits on another thread.
 
+Whether sync work runs in place is kept per thread, not asked of asyncio: a test loop records
+itself while it runs (:func:`test_loop_running`) and :func:`call_in_place` clears the record for
+the sync call it makes. (CPython 3.11's asyncio asks the kernel for the process id on every
+look-up of the running loop while one runs, and on every change of it.)
+
 The switch is a short cut in front of ``SyncToAsync.__call__`` (installed once per process by
-:func:`run_in_place_on`): a thread-sensitive call made on a test loop calls the function
+:func:`install_short_cuts`): a thread-sensitive call made on a test loop calls the function
 directly, without asgiref's context copy, executor submission and futures, which would cost
 more than the sync work of a typical ORM call. Every other call (on any other loop or thread,
 not thread-sensitive, or inside a ``ThreadSensitiveContext``) goes to asgiref unchanged.
@@ -23,6 +28,7 @@ chain clients share runs its hooks flat instead: see :mod:`restflow_testing._fla
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -36,13 +42,29 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-# Set on a test loop itself: the cheapest thing to look up on every sync_to_async call.
-_MARK = "_restflow_testing_runs_sync_work_in_place"
 _original_call: Callable[..., Awaitable[Any]] | None = None
 _original_acall: Callable[..., Awaitable[Any]] | None = None
 # Looked up once: every in-place call uses both.
 _set_running_loop = asyncio.events._set_running_loop
 _asgiref_local = SyncToAsync.threadlocal
+_thread_sensitive_context = SyncToAsync.thread_sensitive_context
+
+
+class _ThreadRecord(threading.local):
+    """Per thread: the test loop that is running there now, unless sync code runs in place."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+_here = _ThreadRecord()
+
+
+def test_loop_running(loop: asyncio.AbstractEventLoop | None) -> asyncio.AbstractEventLoop | None:
+    """Record ``loop`` as the test loop running on this thread (``None``: no test loop runs);
+    returns the previous record, for the caller to put back when the loop stops."""
+    previous = _here.loop
+    _here.loop = loop
+    return previous
 
 
 def in_event_loop() -> bool:
@@ -52,8 +74,7 @@ def in_event_loop() -> bool:
 
 def on_test_loop() -> bool:
     """Whether the running loop is a test loop, whose thread-sensitive sync work runs in place."""
-    loop = asyncio.events._get_running_loop()
-    return getattr(loop, _MARK, False)
+    return _here.loop is not None
 
 
 def in_place_loop() -> asyncio.AbstractEventLoop | None:
@@ -62,12 +83,8 @@ def in_place_loop() -> asyncio.AbstractEventLoop | None:
     That is a test loop with no ``ThreadSensitiveContext`` in effect (which keeps its own
     thread, as asgiref documents).
     """
-    loop = asyncio.events._get_running_loop()
-    if (
-        loop is None
-        or not getattr(loop, _MARK, False)
-        or SyncToAsync.thread_sensitive_context.get(None) is not None
-    ):
+    loop = _here.loop
+    if loop is None or _thread_sensitive_context.get(None) is not None:
         return None
     return loop
 
@@ -89,9 +106,12 @@ def call_in_place(
     to this thread).
     """
     local = _asgiref_local
+    here = _here
     parent_loop = getattr(local, "main_event_loop", None)
     if parent_loop is not None:
         local.main_event_loop = None
+    test_loop = here.loop
+    here.loop = None
     _set_running_loop(None)
     try:
         if context is None:
@@ -100,19 +120,9 @@ def call_in_place(
         return result
     finally:
         _set_running_loop(loop)
+        here.loop = test_loop
         # Also when it was None: the sync code may have left its own loop there.
         local.main_event_loop = parent_loop
-
-
-def run_in_place_on(loop: asyncio.AbstractEventLoop) -> None:
-    """Make ``loop`` a test loop: its thread-sensitive sync work runs in place from now on."""
-    _install_short_cut()
-    setattr(loop, _MARK, True)
-
-
-def forget_loop(loop: asyncio.AbstractEventLoop) -> None:
-    """Undo :func:`run_in_place_on` (for a loop about to close)."""
-    setattr(loop, _MARK, False)
 
 
 def run_outside_loop(function: Callable[[], _T]) -> _T:
@@ -122,13 +132,13 @@ def run_outside_loop(function: Callable[[], _T]) -> _T:
     as if no loop were running. For sync code that runs while the test's loop is running and
     must use the ORM (``captureOnCommitCallbacks`` executing callbacks, say).
     """
-    running = asyncio.events._get_running_loop()
+    running = _here.loop or asyncio.events._get_running_loop()
     if running is None:
         return function()
     return call_in_place(running, None, function)
 
 
-def _install_short_cut() -> None:
+def install_short_cuts() -> None:
     """Put the short cuts in front of ``SyncToAsync.__call__`` and ``MiddlewareMixin.__acall__``,
     and the quick wrapper construction of :mod:`restflow_testing._quick_wrappers`, once."""
     global _original_call, _original_acall

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Coroutine, Generator
 from typing import Any, TypeVar
 
-from restflow_testing._in_place import forget_loop, run_in_place_on
+from restflow_testing._in_place import install_short_cuts, test_loop_running
 from restflow_testing._tasks import track_tasks, unfinished_tasks, untrack_tasks
 
 _T = TypeVar("_T")
@@ -42,7 +42,7 @@ class TestLoop:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         track_tasks(self.loop)
-        run_in_place_on(self.loop)
+        install_short_cuts()
         self._steps_eagerly = _can_step_eagerly(self.loop)
 
     @staticmethod
@@ -78,9 +78,13 @@ class TestLoop:
         # The test's own task: made directly, since the leaked-task check only looks for the
         # tasks a test starts (which the loop's task factory records).
         task = asyncio.Task(coroutine, loop=loop)
-        if self._steps_eagerly and _first_step_finished(loop, task):
-            return task.result()
-        return loop.run_until_complete(task)
+        previous = test_loop_running(loop)
+        try:
+            if self._steps_eagerly and _first_step_finished(loop, task):
+                return task.result()
+            return loop.run_until_complete(task)
+        finally:
+            test_loop_running(previous)
 
     def unfinished_tasks(self) -> set[asyncio.Task[object]]:
         """The loop's tasks that are not finished, asked between runs."""
@@ -91,6 +95,7 @@ class TestLoop:
         loop = self.loop
         if loop.is_closed():
             return
+        previous = test_loop_running(loop)
         try:
             leftover = asyncio.all_tasks(loop)
             for task in leftover:
@@ -99,7 +104,7 @@ class TestLoop:
                 loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
-            forget_loop(loop)
+            test_loop_running(previous)
             untrack_tasks(loop)
             loop.close()
 
