@@ -93,9 +93,7 @@ def flat_chain(chain: Chain) -> Chain | None:
         pending = reversed(entered)
         while True:
             try:
-                response = call_in_place(
-                    loop, None, _process_responses, pending, request, response
-                )
+                response = call_in_place(loop, None, _process_responses, pending, request, response)
             except Exception as exc:  # as convert_exception_to_response
                 response = await _as_response(request, exc)
             else:
