@@ -220,6 +220,16 @@ class SyncToAsyncOnTheTestLoopTests(AsyncAPITestCase):
         await Tag.objects.acreate(name="visible to the nested loop")
         self.assertEqual(await sync_to_async(count_from_sync_code)(), 1)
 
+    async def test_a_loop_that_sync_code_starts_is_not_a_test_loop(self) -> None:
+        async def thread_of_sync_work() -> int:
+            return await sync_to_async(threading.get_ident)()
+
+        def run_a_loop_of_its_own() -> int:
+            return asyncio.run(thread_of_sync_work())
+
+        # asgiref's thread for sync work, as on any loop that is not a test loop.
+        self.assertNotEqual(await sync_to_async(run_a_loop_of_its_own)(), threading.get_ident())
+
     async def test_thread_sensitive_context_keeps_its_own_thread(self) -> None:
         async with ThreadSensitiveContext():
             worker = await sync_to_async(threading.get_ident)()
