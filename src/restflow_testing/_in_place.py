@@ -44,7 +44,7 @@ _T = TypeVar("_T")
 
 _original_call: Callable[..., Awaitable[Any]] | None = None
 _original_acall: Callable[..., Awaitable[Any]] | None = None
-# Looked up once: every in-place call uses both.
+# Looked up once: every in-place call or in-place check uses them.
 _set_running_loop = asyncio.events._set_running_loop
 _asgiref_local = SyncToAsync.threadlocal
 _thread_sensitive_context = SyncToAsync.thread_sensitive_context
