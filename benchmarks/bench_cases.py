@@ -23,6 +23,7 @@ about 2%).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import random
@@ -30,7 +31,7 @@ import statistics
 import sys
 import time
 import unittest
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -119,6 +120,18 @@ def _trivial_cases() -> tuple[
     return ours, peer, django_async, ours_sync
 
 
+@contextlib.contextmanager
+def test_databases() -> Iterator[None]:
+    """The project's test databases, made for the block (as Django's test runner makes them) and
+    destroyed after it."""
+    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
+    old_config = runner.setup_databases()
+    try:
+        yield
+    finally:
+        runner.teardown_databases(old_config)
+
+
 def run_round(case: type[unittest.TestCase]) -> float:
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(case)
     result = unittest.TestResult()
@@ -186,9 +199,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=41)
     rounds = parser.parse_args().rounds
 
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
+    with test_databases():
         ours_trivial, peer_trivial, django_async, ours_sync = _trivial_cases()
         for case in (ours_trivial, peer_trivial, django_async, ours_sync):
             run_round(case)  # warm-up: imports, URL resolution, first connections
@@ -207,8 +218,6 @@ def main() -> None:
         django_trivial = _compare(
             lambda: run_round(ours_trivial), lambda: run_round(django_async), rounds
         )
-    finally:
-        runner.teardown_databases(old_config)
 
     print(
         f"{rounds} alternating pairs of rounds: median times; ratio = median of the pairs' ratios"

@@ -27,8 +27,9 @@ import django
 
 django.setup()
 
+from bench_cases import test_databases  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.test.utils import get_runner, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from restflow_testing import AsyncAPIClient  # noqa: E402
@@ -62,26 +63,24 @@ def main() -> None:
     pairs = parser.parse_args().pairs
 
     setup_test_environment()
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    loop = TestLoop()
     order = random.Random(0)
     ours: list[float] = []
     peer: list[float] = []
-    try:
-        for index in range(pairs + 20):  # the first 20 pairs warm up
-            with transaction.atomic():
-                if order.random() < 0.5:
-                    a, b = loop.run(_ours(f"t{index}")), _peer(f"t{index}")
-                else:
-                    b, a = _peer(f"t{index}"), loop.run(_ours(f"t{index}"))
-                transaction.set_rollback(True)
-            if index >= 20:
-                ours.append(a)
-                peer.append(b)
-    finally:
-        loop.close()
-        runner.teardown_databases(old_config)
+    with test_databases():
+        loop = TestLoop()
+        try:
+            for index in range(pairs + 20):  # the first 20 pairs warm up
+                with transaction.atomic():
+                    if order.random() < 0.5:
+                        a, b = loop.run(_ours(f"t{index}")), _peer(f"t{index}")
+                    else:
+                        b, a = _peer(f"t{index}"), loop.run(_ours(f"t{index}"))
+                    transaction.set_rollback(True)
+                if index >= 20:
+                    ours.append(a)
+                    peer.append(b)
+        finally:
+            loop.close()
 
     ratios = [o / p for o, p in zip(ours, peer, strict=True)]
     low, _, high = statistics.quantiles(ratios, n=4)

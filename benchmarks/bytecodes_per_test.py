@@ -23,7 +23,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django
 from bench_cases import (
     EXAMPLES,
     TRIVIAL_TESTS,
@@ -31,8 +30,8 @@ from bench_cases import (
     PeerWritePerExample,
     _trivial_cases,
     run_round,
+    test_databases,
 )
-from django.test.utils import get_runner
 from hypothesis import seed
 
 
@@ -72,9 +71,7 @@ def main() -> None:
     # Both sides draw the same examples, so the counts repeat and compare draw for draw.
     for case in (OursWritePerExample, PeerWritePerExample):
         seed(0)(case.test_create)
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
+    with test_databases():
         ours_trivial, peer_trivial, _, ours_sync = _trivial_cases()
         ours, peer, per = {
             "trivial": (ours_trivial, peer_trivial, TRIVIAL_TESTS),
@@ -82,8 +79,6 @@ def main() -> None:
             "given": (OursWritePerExample, PeerWritePerExample, EXAMPLES),
         }[arguments.pair]
         ours_counts, peer_counts = count_bytecodes(ours), count_bytecodes(peer)
-    finally:
-        runner.teardown_databases(old_config)
     unit = "example" if arguments.pair == "given" else "test"
     ours_total, peer_total = ours_counts.total() / per, peer_counts.total() / per
     print(f"bytecodes per {unit}: ours {ours_total:.0f}, peer {peer_total:.0f}")

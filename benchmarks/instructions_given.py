@@ -24,9 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django
-from bench_cases import OursWritePerExample, PeerWritePerExample, run_round
-from django.test.utils import get_runner
+from bench_cases import OursWritePerExample, PeerWritePerExample, run_round, test_databases
 from hypothesis import seed
 
 
@@ -38,14 +36,10 @@ def main() -> None:
     case = OursWritePerExample if arguments.side == "ours" else PeerWritePerExample
     # The same examples in every round and on both sides: the counts then repeat run to run.
     seed(0)(case.test_create)
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
+    with test_databases():
         run_round(case)  # warm-up: imports, URL resolution, first connections
         for _ in range(arguments.rounds):
             run_round(case)
-    finally:
-        runner.teardown_databases(old_config)
 
 
 if __name__ == "__main__":

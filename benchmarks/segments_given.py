@@ -24,10 +24,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django
 from asgiref.sync import sync_to_async
-from bench_cases import EXAMPLES, ONLY_GENERATE, TITLES, run_round
-from django.test.utils import get_runner
+from bench_cases import EXAMPLES, ONLY_GENERATE, TITLES, run_round, test_databases
 from hypothesis import given
 from hypothesis.extra import django as hypothesis_django
 from rest_framework.response import Response
@@ -166,9 +164,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=21)
     rounds = parser.parse_args().rounds
     install_timers()
-    runner = get_runner(django.conf.settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
+    with test_databases():
         for name, case in (("ours", Ours), ("peer", Peer)):  # warm-up
             side[0] = name
             run_round(case)
@@ -178,8 +174,6 @@ def main() -> None:
             for name, case in order if index % 2 == 0 else reversed(order):
                 side[0] = name
                 run_round(case)
-    finally:
-        runner.teardown_databases(old_config)
     print(f"{rounds} alternating rounds of {EXAMPLES} examples per side; medians per example, us")
     print(f"{'segment':<32}{'ours':>10}{'peer':>10}{'ours - peer':>14}")
     for label, _, _ in SEGMENTS:
