@@ -121,6 +121,9 @@ class ConnectionTests(AsyncAPITestCase):
 class ServerBookkeepingTests(AsyncAPITestCase):
     """request_started and request_finished receivers run on the test's thread and connection."""
 
+    def setUp(self) -> None:
+        self.test_thread = threading.get_ident()
+
     async def test_request_signal_receivers_share_the_test_transaction(self) -> None:
         seen: list[tuple[str, int, int, bool]] = []
 
@@ -148,8 +151,8 @@ class ServerBookkeepingTests(AsyncAPITestCase):
         self.assertEqual(
             seen,
             [
-                ("request_started", threading.get_ident(), test_connection, True),
-                ("request_finished", threading.get_ident(), test_connection, True),
+                ("request_started", self.test_thread, test_connection, True),
+                ("request_finished", self.test_thread, test_connection, True),
             ],
         )
         names = [name async for name in Tag.objects.values_list("name", flat=True)]
@@ -194,10 +197,15 @@ REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("REQUEST_ID")
 
 
 class SyncToAsyncOnTheTestLoopTests(AsyncAPITestCase):
-    """What asgiref's ``sync_to_async`` promises still holds when the work runs in place."""
+    """What asgiref's ``sync_to_async`` promises holds on the test loop, as under Django's own
+    async tests: thread-sensitive work runs on the test's thread, the loop on another."""
+
+    def setUp(self) -> None:
+        self.test_thread = threading.get_ident()
 
     async def test_thread_sensitive_work_runs_on_the_test_thread(self) -> None:
-        self.assertEqual(await sync_to_async(threading.get_ident)(), threading.get_ident())
+        self.assertEqual(await sync_to_async(threading.get_ident)(), self.test_thread)
+        self.assertNotEqual(threading.get_ident(), self.test_thread)
 
     async def test_context_changes_made_by_sync_code_reach_the_caller(self) -> None:
         await sync_to_async(REQUEST_ID.set)("set in sync code")
@@ -220,23 +228,34 @@ class SyncToAsyncOnTheTestLoopTests(AsyncAPITestCase):
         await Tag.objects.acreate(name="visible to the nested loop")
         self.assertEqual(await sync_to_async(count_from_sync_code)(), 1)
 
-    async def test_a_loop_that_sync_code_starts_is_not_a_test_loop(self) -> None:
+    async def test_a_loop_that_sync_code_starts_cannot_hand_work_back_to_its_thread(
+        self,
+    ) -> None:
+        # As under Django's async tests: asgiref's error, not a hang.
         async def thread_of_sync_work() -> int:
             return await sync_to_async(threading.get_ident)()
 
         def run_a_loop_of_its_own() -> int:
             return asyncio.run(thread_of_sync_work())
 
-        # asgiref's thread for sync work, as on any loop that is not a test loop.
-        self.assertNotEqual(await sync_to_async(run_a_loop_of_its_own)(), threading.get_ident())
+        with self.assertRaisesRegex(RuntimeError, "from its own thread"):
+            await sync_to_async(run_a_loop_of_its_own)()
 
-    async def test_thread_sensitive_context_keeps_its_own_thread(self) -> None:
+    async def test_thread_sensitive_context_stays_on_the_test_thread_and_transaction(
+        self,
+    ) -> None:
+        # As under Django's async tests: the thread of an outer async_to_sync comes first.
         async with ThreadSensitiveContext():
             worker = await sync_to_async(threading.get_ident)()
-        self.assertNotEqual(worker, threading.get_ident())
+            in_transaction = await sync_to_async(lambda: connections["default"].in_atomic_block)()
+            await Tag.objects.acreate(name="inside a ThreadSensitiveContext")
+        self.assertEqual(worker, self.test_thread)
+        self.assertTrue(in_transaction)
+        self.assertEqual(await Tag.objects.acount(), 1)
 
     async def test_work_not_thread_sensitive_goes_to_a_worker_thread(self) -> None:
         worker = await sync_to_async(threading.get_ident, thread_sensitive=False)()
+        self.assertNotEqual(worker, self.test_thread)
         self.assertNotEqual(worker, threading.get_ident())
 
 
@@ -244,16 +263,17 @@ class SyncToAsyncOnTheTestLoopTests(AsyncAPITestCase):
     MIDDLEWARE=[*settings.MIDDLEWARE, "tests.project.app.middleware.HookThreadsMiddleware"]
 )
 class MiddlewareOnTheTestLoopTests(AsyncAPISimpleTestCase):
-    """Django's sync-capable middleware keep their behaviour when their hooks run in place."""
+    """Django's sync-capable middleware run their hooks on the test's thread, around the view."""
 
     def setUp(self) -> None:
         HOOK_THREADS.clear()
+        self.test_thread = threading.get_ident()
 
     async def test_hooks_run_on_the_test_thread_around_the_view(self) -> None:
         response = await self.client.get("/django/echo/")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["X-Hooks"], "ran")
-        test_thread = threading.get_ident()
+        test_thread = self.test_thread
         self.assertEqual(HOOK_THREADS, [("request", test_thread), ("response", test_thread)])
 
     async def test_an_answer_from_process_request_skips_the_view_not_process_response(

@@ -1,14 +1,13 @@
-"""The machinery shared by the async test cases: one event loop, per-example isolation.
+"""The machinery shared by the async test cases: one event loop per class, per-example isolation.
 
-Every test of a class runs on the class's :class:`~restflow_testing._test_loop.TestLoop`, driven
-from the test's own thread: ``asyncSetUp``, the test body (``async def`` or not) and
-``asyncTearDown`` share that loop, and the sync work async code hands off (the async ORM, sync
-views) runs in place on the test's thread with its own connections, so everything the test and
-its views do happens in the test's transaction.
+Every test of a class runs on the class's :class:`~restflow_testing._loop_thread.LoopThread`:
+``asyncSetUp``, the test body and ``asyncTearDown`` run on that loop (an ``async def`` test in
+one call onto it), while the test's thread serves the sync work the loop hands off, so
+everything the test and its views do happens in the test's transaction.
 
 ``@given`` tests run the Hypothesis engine on the test's thread; each example then runs on the
-same loop, between ``asyncSetUp`` and ``asyncTearDown``, with fresh clients, inside the isolation
-the test case provides (a savepoint for :class:`~restflow_testing.AsyncAPITestCase`).
+loop, between ``asyncSetUp`` and ``asyncTearDown``, with fresh clients, inside the isolation the
+test case provides (a savepoint for :class:`~restflow_testing.AsyncAPITestCase`).
 """
 
 from __future__ import annotations
@@ -22,9 +21,20 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.test import SimpleTestCase
 
-from restflow_testing._async_given import adapt_async_given, is_hypothesis_test
-from restflow_testing._tasks import fail_on_leaked_tasks, running_tasks
-from restflow_testing._test_loop import TestLoop
+from restflow_testing._async_given import (
+    ExampleBody,
+    adapt_async_given,
+    examples_run_by,
+    is_async_given_test,
+    is_hypothesis_test,
+)
+from restflow_testing._loop_thread import LoopThread
+from restflow_testing._tasks import (
+    LeakedTasks,
+    check_leaked_tasks_mode,
+    end_leaked_tasks,
+    running_tasks,
+)
 from restflow_testing.client import AsyncAPIClient
 
 if TYPE_CHECKING:
@@ -48,10 +58,15 @@ class AsyncTestMixin:
     async_client_class: ClassVar[type[AsyncAPIClient]] = AsyncAPIClient
     client: AsyncAPIClient
     async_client: AsyncAPIClient
+    leaked_tasks: ClassVar[LeakedTasks] = "fail"
+    """What happens to asyncio tasks a test (or an example) leaves running: ``"fail"`` raises
+    :class:`~restflow_testing.LeakedTaskError`; ``"cancel"`` cancels them quietly, as
+    ``asyncio.run`` does, for code that starts fire-and-forget tasks on purpose."""
 
     _async_cleanups: list[tuple[Callable[..., Awaitable[object]], tuple[Any, ...], dict[str, Any]]]
-    _class_test_loop: ClassVar[TestLoop | None] = None
+    _class_loop: ClassVar[LoopThread | None] = None
     _lifecycle_hooks_checked: ClassVar[bool] = False
+    _async_body: bool = False
 
     if TYPE_CHECKING:
         _testMethodName: str
@@ -96,49 +111,53 @@ class AsyncTestMixin:
             # The runner refers back to this test case: dropping it lets the test's objects be
             # freed as soon as the suite lets go of the test, without a garbage collection.
             vars(self).pop(name, None)
+            loop = type(self).__dict__.get("_class_loop")
+            if loop is not None:
+                loop.replace_workers()
 
     def _callSetUp(self) -> None:
         if not type(self).__dict__.get("_lifecycle_hooks_checked", False):
             _check_lifecycle_hooks(self)
+            check_leaked_tasks_mode(self.leaked_tasks, f"{type(self).__name__}.leaked_tasks")
             type(self)._lifecycle_hooks_checked = True
         self._async_cleanups = []
         super()._callSetUp()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
 
     @classmethod
     def tearDownClass(cls) -> None:
-        loop = cls.__dict__.get("_class_test_loop")
+        loop = cls.__dict__.get("_class_loop")
         if loop is not None:
-            cls._class_test_loop = None
+            cls._class_loop = None
             loop.close()
         super().tearDownClass()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
 
     @classmethod
-    def _test_loop(cls) -> TestLoop:
+    def _test_loop(cls) -> LoopThread:
         """The loop every test of this class runs on, made on first use."""
-        loop = cls.__dict__.get("_class_test_loop")
+        loop = cls.__dict__.get("_class_loop")
         if loop is None:
-            loop = cls._class_test_loop = TestLoop()
+            loop = cls._class_loop = LoopThread()
         return loop
 
     def execute_example(self, run_example: Callable[[], _T]) -> _T:
         """Run one Hypothesis example: fresh clients, asyncSetUp, the example, asyncTearDown.
 
         Hypothesis calls this for every example of a ``@given`` test; the whole sequence runs
-        inside :meth:`_example_isolation`.
+        inside :meth:`_example_isolation`. ``asyncSetUp`` runs before the example's arguments
+        are drawn, so strategies see the rows it made.
         """
         with self._example_isolation():
             self.client = self.client_class()
             self.async_client = self.async_client_class()
             self._async_cleanups = []
             loop = self._test_loop()
-            existing = self._begin(loop)
-            failed = True
-            try:
-                outcome = run_example()
-                failed = False
-            finally:
-                self._end(loop, existing, failed, "An example of")
-        return outcome
+            if not self._async_body:
+                return self._run_between_hooks(loop, run_example, "An example of")
+            with examples_run_by(functools.partial(self._run_example_body, loop)):
+                return self._run_between_hooks(loop, run_example, "An example of")
+
+    def _run_example_body(self, loop: LoopThread, body: ExampleBody) -> object:
+        return loop.run(body())
 
     @contextlib.contextmanager
     def _example_isolation(self) -> Generator[None]:
@@ -147,74 +166,45 @@ class AsyncTestMixin:
 
     # -- running a test ---------------------------------------------------------------------
 
-    def _run_on_one_loop(self, method: Callable[[], object]) -> Callable[[], None]:
+    def _run_on_one_loop(self, method: Callable[[], Any]) -> Callable[[], object]:
         loop = self._test_loop()
         function = getattr(method, "__func__", None)
         kind, markers = _describe(function) if function is not None else _describe_test(method)
         # Partials of plain functions, not of bound methods: Django asks whether the test is a
         # coroutine function, which inspect answers at once for a function.
-        run_test: functools.partial[None]
+        run_test: functools.partial[object]
         case = type(self)
         if kind is _Kind.GIVEN:
-            run_test = functools.partial(case._run_given_test, loop, method)
+            self._async_body = is_async_given_test(method)
+            run_test = functools.partial(_call, method)
+        elif kind is _Kind.ASYNC:
+            run_test = functools.partial(case._run_async_test_on, self, loop, method)
         else:
-            runner: Callable[[Any, TestLoop, Any], None] = (
-                case._run_async_test_on if kind is _Kind.ASYNC else case._run_between_hooks
-            )
-            run_test = functools.partial(runner, self, loop, method)
+            run_test = functools.partial(case._run_between_hooks, self, loop, method, "Test")
         for marker, value in markers:
             setattr(run_test, marker, value)
         return run_test
 
-    @staticmethod
-    def _run_given_test(loop: TestLoop, method: Callable[[], object]) -> None:
-        # The engine runs here, on the test's thread; execute_example runs each example on the
-        # loop.
-        with loop.activate():
-            method()
-
     def _run_async_test_on(
-        self, loop: TestLoop, method: Callable[[], Coroutine[Any, Any, object]]
-    ) -> None:
-        if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
-            # asyncSetUp, the test and asyncTearDown in one trip onto the loop.
-            loop.run(self._run_async_test(method))
-        else:
-            self._run_between_hooks(loop, lambda: loop.run(method()))
+        self, loop: LoopThread, method: Callable[[], Coroutine[Any, Any, object]]
+    ) -> object:
+        # asyncSetUp, the test and asyncTearDown in one call onto the loop.
+        return loop.run(self._run_async_test(method))
 
-    def _run_between_hooks(self, loop: TestLoop, body: Callable[[], object]) -> None:
-        """Run ``body`` (a sync test, or one trip onto the loop) between the async hooks."""
-        existing = self._begin(loop)
+    def _run_between_hooks(self, loop: LoopThread, body: Callable[[], _T], where: str) -> _T:
+        """Run the sync ``body`` on this thread between the async hooks, each a call onto the
+        loop (``asyncSetUp`` only if the class has one; the end always, since sync code may
+        start tasks there through ``async_to_sync``)."""
+        existing: set[asyncio.Task[object]] = set()
+        if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
+            existing = loop.run(self._set_up())
         failed = True
         try:
-            body()
+            outcome = body()
             failed = False
         finally:
-            self._end(loop, existing, failed, "Test")
-
-    def _begin(self, loop: TestLoop) -> set[asyncio.Task[object]]:
-        """Start a sync test or an example: ``asyncSetUp`` on the loop, if the class has one.
-
-        Returns the tasks already running, for the leaked-task check of :meth:`_end`. Without an
-        ``asyncSetUp`` the loop is not entered at all.
-        """
-        if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
-            return loop.run(self._set_up())
-        return loop.unfinished_tasks()
-
-    def _end(
-        self, loop: TestLoop, existing: set[asyncio.Task[object]], failed: bool, where: str
-    ) -> None:
-        """Finish what :meth:`_begin` started; the loop is entered only if there is work there.
-
-        That is an ``asyncTearDown``, an async cleanup, or tasks started since :meth:`_begin`.
-        """
-        if (
-            type(self).asyncTearDown is not AsyncTestMixin.asyncTearDown
-            or self._async_cleanups
-            or loop.unfinished_tasks() - existing
-        ):
             loop.run(self._finish(existing, failed, where))
+        return outcome
 
     async def _run_async_test(self, body: Callable[[], Awaitable[object]]) -> None:
         existing = await self._set_up()
@@ -226,6 +216,10 @@ class AsyncTestMixin:
             await self._finish(existing, failed, "Test")
 
     async def _set_up(self) -> set[asyncio.Task[object]]:
+        """``asyncSetUp``; returns the tasks that ran before it, for the leaked-task check.
+
+        A task ``asyncSetUp`` starts belongs to the test: it may run until the test ends.
+        """
         existing = running_tasks()
         if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
             await self.asyncSetUp()
@@ -242,8 +236,11 @@ class AsyncTestMixin:
                     function, args, kwargs = self._async_cleanups.pop()
                     await function(*args, **kwargs)
             finally:
-                await fail_on_leaked_tasks(
-                    existing, lambda: f"{where} {self.id()}", report=not failed
+                await end_leaked_tasks(
+                    existing,
+                    lambda: f"{where} {self.id()}",
+                    mode=self.leaked_tasks,
+                    report=not failed,
                 )
 
 
@@ -292,3 +289,9 @@ def _check_lifecycle_hooks(case: object) -> None:
                 f"'async def {async_name}(self) -> None', or rename it to {sync_name} if it "
                 f"does not await anything."
             )
+
+
+def _call(function: Callable[[], object]) -> object:
+    """Call ``function``: the runner of a ``@given`` test, whose examples Hypothesis hands to
+    :meth:`AsyncTestMixin.execute_example`."""
+    return function()

@@ -5,26 +5,44 @@ return ``None``. An ``async def`` test returns a coroutine instead, which Hypoth
 adapter below swaps the test's ``inner_test`` (the hook Hypothesis documents for exactly this) for a
 synchronous function that runs each example's coroutine to completion.
 
-When the test cases or the pytest plugin run the test, each example runs on the test's
-:class:`~restflow_testing._test_loop.TestLoop` (the loop its ``asyncSetUp`` used), so the
-example's ORM calls go through the test's database connection; elsewhere the example runs with
-:func:`asgiref.sync.async_to_sync`. Deadlines, shrinking, ``@example``, the example database
-and health checks see an ordinary synchronous test, and a failure surfaces as the example's own
-exception.
+When the test cases or the pytest plugin run the test, they say how each example's coroutine
+runs (:func:`examples_run_by`): on the test's loop, between its ``asyncSetUp`` and
+``asyncTearDown``, with the test's thread serving the example's ORM calls; elsewhere the
+example runs with :func:`asgiref.sync.async_to_sync`. Deadlines, shrinking, ``@example``, the
+example database and health checks see an ordinary synchronous test, and a failure surfaces as
+the example's own exception.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
-from collections.abc import Callable, Coroutine
-from typing import Any, cast
+import threading
+from collections.abc import Callable, Coroutine, Generator
+from typing import Any, TypeAlias, cast
 
 from asgiref.sync import async_to_sync
 
-from restflow_testing._test_loop import TestLoop
-
 _ADAPTED_MARK = "_restflow_testing_async_inner"
+
+ExampleBody: TypeAlias = Callable[[], Coroutine[Any, Any, object]]
+"""Makes the coroutine of one example, its arguments bound."""
+ExampleRunner: TypeAlias = Callable[[ExampleBody], object]
+"""Runs one example's coroutine to completion, synchronously, and returns its result."""
+
+_active = threading.local()
+
+
+@contextlib.contextmanager
+def examples_run_by(runner: ExampleRunner) -> Generator[None]:
+    """Within the block, async ``@given`` examples on this thread are run by ``runner``."""
+    previous: ExampleRunner | None = getattr(_active, "runner", None)
+    _active.runner = runner
+    try:
+        yield
+    finally:
+        _active.runner = previous
 
 
 def is_hypothesis_test(test: object) -> bool:
@@ -60,9 +78,9 @@ def _run_each_example(
 ) -> Callable[..., object]:
     @functools.wraps(inner)
     def run_example(*args: Any, **kwargs: Any) -> object:
-        loop = TestLoop.active()
-        if loop is not None:
-            return loop.run(inner(*args, **kwargs))
+        runner: ExampleRunner | None = getattr(_active, "runner", None)
+        if runner is not None:
+            return runner(lambda: inner(*args, **kwargs))
 
         # Hypothesis passes ``self`` by keyword, so the call is bound here rather than handed
         # to ``async_to_sync`` (whose ``__call__`` has a ``self`` of its own).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
 from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import sync_to_async
@@ -18,10 +18,7 @@ from django.test.client import (
     conditional_content_removal,
 )
 
-from restflow_testing._in_place import on_test_loop, run_outside_loop
-from restflow_testing._receiver_aside import receiver_set_aside
 from restflow_testing._scope import META_KEY
-from restflow_testing._shared_middleware import load_shared_chain
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -37,30 +34,50 @@ def apply_meta(request: HttpRequest) -> None:
         request.META.update(meta)
 
 
-async def _server_side(function: Callable[..., object], /, **kwargs: Any) -> None:
-    """Run the server's sync bookkeeping (closing the response) as Django's client does.
+class _ConnectionsKeptOpen:
+    """While any client request is being served, ``close_old_connections`` is disconnected
+    from ``request_started`` and ``request_finished``, as Django's test clients do around each
+    send: it would close the test's connection in the middle of its transaction.
 
-    Django's async test client runs it on a worker thread. On a test loop it runs in place
-    instead, on the test's thread: receivers that touch the database then use the test's
-    connection and transaction, and the request pays no thread hop.
+    Counted, so that of two requests served at once (``asyncio.gather``), the first to finish
+    does not connect it again while the other still runs.
     """
-    if on_test_loop():
-        run_outside_loop(lambda: function(**kwargs))
-    else:
-        await sync_to_async(function, thread_sensitive=False)(**kwargs)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._serving = 0
+        self._disconnected: list[Any] = []
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._serving == 0:
+                self._disconnected = [
+                    signal
+                    for signal in (request_started, request_finished)
+                    if signal.disconnect(close_old_connections)
+                ]
+            self._serving += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._serving -= 1
+            if self._serving == 0:
+                for signal in self._disconnected:
+                    signal.connect(close_old_connections)
+                self._disconnected = []
+
+
+_connections_kept_open = _ConnectionsKeptOpen()
 
 
 async def _send_request_started(sender: type[object], scope: dict[str, Any]) -> None:
-    """Send ``request_started`` as Django's client does, in place on a test loop.
-
-    In place, async receivers still run (``Signal.send`` gives them a loop of their own) and the
-    request does not pay the trip around the loop that ``Signal.asend`` takes.
-    """
+    """Send ``request_started`` as Django's ASGI handler does: async receivers on the running
+    loop (Django 5.0+), sync ones through a thread-sensitive ``sync_to_async``."""
     send_async = getattr(request_started, "asend", None)  # Django >= 5.0
-    if send_async is not None and not on_test_loop():
+    if send_async is not None:
         await send_async(sender=sender, scope=scope)
     else:
-        await _server_side(request_started.send, sender=sender, scope=scope)
+        await sync_to_async(request_started.send)(sender=sender, scope=scope)
 
 
 class ForceAuthAsyncClientHandler(AsyncClientHandler):
@@ -77,15 +94,19 @@ class ForceAuthAsyncClientHandler(AsyncClientHandler):
         self._force_token: object = None
 
     async def __call__(self, scope: dict[str, Any]) -> _ASGIResponse:
-        """Serve one request as Django's ``AsyncClientHandler`` does (see :func:`_server_side`)."""
+        """Serve one request as Django's ``AsyncClientHandler`` does; the response is closed
+        (``request_finished``) through a thread-sensitive ``sync_to_async``, as Django's ASGI
+        handler closes it, so receivers use the test's database connection."""
+        with _connections_kept_open:
+            return await self._serve(scope)
+
+    async def _serve(self, scope: dict[str, Any]) -> _ASGIResponse:
         if getattr(self, "_middleware_chain", None) is None:
             self.load_middleware(is_async=True)
         body_file = scope.pop("_body_file", None)
         if body_file is None:
             body_file = FakePayload(b"")
-
-        with receiver_set_aside(request_started, close_old_connections):
-            await _send_request_started(type(self), scope)
+        await _send_request_started(type(self), scope)
         request = ASGIRequest(scope, LimitedStream(body_file, len(body_file)))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
         marked: Any = request
         marked._dont_enforce_csrf_checks = not self.enforce_csrf_checks
@@ -103,15 +124,8 @@ class ForceAuthAsyncClientHandler(AsyncClientHandler):
                     streamed.streaming_content, response.close
                 )
         else:
-            with receiver_set_aside(request_finished, close_old_connections):
-                await _server_side(response.close)  # fires request_finished
+            await sync_to_async(response.close)()  # fires request_finished
         return cast("_ASGIResponse", response)
-
-    def load_middleware(self, is_async: bool = False) -> None:
-        """Load the middleware chain; the async one is shared between clients while it may be
-        (see :mod:`restflow_testing._shared_middleware`)."""
-        if not (is_async and load_shared_chain(self)):
-            super().load_middleware(is_async)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         """Apply extra ``META`` entries and forced authentication, then run the middleware."""

@@ -1,4 +1,10 @@
-"""Serve the project's ASGI application through uvicorn for the live server test case."""
+"""Serve the project's ASGI application through uvicorn for the live server test case.
+
+uvicorn's loop runs on a :class:`~restflow_testing._loop_thread.LoopThread` whose sync work the
+server thread serves: every request's ORM work then uses the connections Django's live server
+test case hands to that thread (the test database, shared for in-memory SQLite), as Django's
+threaded WSGI live server does for each request thread.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.utils.module_loading import import_string
+
+from restflow_testing._loop_thread import LoopThread
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -61,7 +69,9 @@ class ASGILiveServerThread(threading.Thread):
 
         for alias, connection in self.connections_override.items():
             connections[alias] = connection
+        loop: LoopThread | None = None
         try:
+            loop = LoopThread()
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((self.host, self.port))
@@ -70,11 +80,13 @@ class ASGILiveServerThread(threading.Thread):
                 asgi_application(), lifespan="off", log_level="warning", access_log=False
             )
             self._server = uvicorn.Server(config)
-            asyncio.run(self._serve(sock))
+            loop.run(self._serve(sock))
         except BaseException as error:  # reported to the test case through ``error``
             self.error = error
             self.is_ready.set()
         finally:
+            if loop is not None:
+                loop.close()
             connections.close_all()
 
     async def _serve(self, sock: socket.socket) -> None:

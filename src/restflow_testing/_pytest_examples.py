@@ -24,17 +24,17 @@ from __future__ import annotations
 
 import functools
 import inspect
-import threading
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
+from asgiref.sync import sync_to_async
 from hypothesis.control import cleanup, currently_in_test_context
 
 from restflow_testing._async_given import adapt_async_given
 from restflow_testing._constraints import check_deferred_constraints
-from restflow_testing._in_place import run_outside_loop
-from restflow_testing._tasks import fail_on_leaked_tasks, running_tasks
+from restflow_testing._tasks import LeakedTasks, end_leaked_tasks, running_tasks
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -42,7 +42,10 @@ if TYPE_CHECKING:
 
 _PREPARED_MARK = "_restflow_testing_pytest_example"
 
-_active = threading.local()
+# A context variable: the examples' coroutines, which run on the test's loop, see it too.
+_active: ContextVar[ExampleRollback | None] = ContextVar(
+    "restflow_testing_example_rollback", default=None
+)
 
 
 class ExampleRollback:
@@ -53,7 +56,8 @@ class ExampleRollback:
     writes commit, as the test asked.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, leaked_tasks: LeakedTasks = "fail") -> None:
+        self.leaked_tasks: LeakedTasks = leaked_tasks
         self._atomics: list[tuple[BaseDatabaseWrapper, Atomic, str]] = []
         self._rollback_pending = False
         self._dirty = False
@@ -61,16 +65,15 @@ class ExampleRollback:
 
     @staticmethod
     def active() -> ExampleRollback | None:
-        """The rollback in effect on this thread, if any."""
-        rollback: ExampleRollback | None = getattr(_active, "rollback", None)
-        return rollback
+        """The rollback in effect in this context, if any."""
+        return _active.get()
 
     def __enter__(self) -> ExampleRollback:
         from django.conf import settings
         from django.db import connections, transaction
 
         self._previous = ExampleRollback.active()
-        _active.rollback = self
+        _active.set(self)
         if not settings.configured:  # not a Django project: no database to isolate
             return self
         try:
@@ -82,7 +85,7 @@ class ExampleRollback:
                 self._atomics.append((connection, atomic, connection.savepoint_ids[-1]))
                 connection.execute_wrappers.append(self._observe)
         except BaseException:
-            _active.rollback = self._previous
+            _active.set(self._previous)
             self._close()
             raise
         return self
@@ -93,7 +96,7 @@ class ExampleRollback:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        _active.rollback = self._previous
+        _active.set(self._previous)
         self._close()
 
     def enter_example(self) -> None:
@@ -181,12 +184,13 @@ def _isolated_example(
         try:
             outcome = await inner(*args, **kwargs)
             if rollback is not None:
-                run_outside_loop(rollback.check_constraints)
+                await sync_to_async(rollback.check_constraints)()
             failed = False
         finally:
-            await fail_on_leaked_tasks(
+            await end_leaked_tasks(
                 existing,
                 lambda: f"An example of {inner.__module__}.{inner.__qualname__}",
+                mode="fail" if rollback is None else rollback.leaked_tasks,
                 report=not failed,
             )
         return outcome

@@ -27,8 +27,8 @@ from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
 from restflow_testing._constraints import check_deferred_constraints
-from restflow_testing._in_place import in_event_loop, run_outside_loop
 from restflow_testing._live_server import live_server_thread_class
+from restflow_testing._loop_thread import call_on_serving_thread, running_loop
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
@@ -193,19 +193,20 @@ class AsyncAPITestCase(_DatabaseLookupsOncePerClass, AsyncTestMixin, hypothesis_
         use the ORM (with the test thread's own connection).
         """
         capture = super().captureOnCommitCallbacks(using=using, execute=execute)
-        if not in_event_loop():
+        if running_loop() is None:
             with capture as callbacks:
                 yield callbacks
             return
-        callbacks = run_outside_loop(capture.__enter__)
+        # On the loop: enter and leave on the test's thread, whose connection the ORM uses.
+        callbacks = call_on_serving_thread(capture.__enter__)
         try:
             yield callbacks
         except BaseException:
             exc_type, exc, traceback = sys.exc_info()
-            if not run_outside_loop(lambda: capture.__exit__(exc_type, exc, traceback)):
+            if not call_on_serving_thread(lambda: capture.__exit__(exc_type, exc, traceback)):
                 raise
         else:
-            run_outside_loop(lambda: capture.__exit__(None, None, None))
+            call_on_serving_thread(lambda: capture.__exit__(None, None, None))
 
 
 class AsyncAPILiveServerTestCase(  # type: ignore[misc]  # clients are AsyncAPIClients

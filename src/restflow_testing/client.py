@@ -20,7 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from restflow_testing._handler import ForceAuthAsyncClientHandler
-from restflow_testing._in_place import in_event_loop
+from restflow_testing._loop_thread import running_loop
 from restflow_testing._request_record import RequestRecord
 from restflow_testing._scope import (
     Headers,
@@ -154,7 +154,7 @@ class AsyncAPIClient(AsyncClient):
         client forgets the session and the server-side record is left to expire; use
         ``await alogout()`` to end it on the server as well."""
         self._clear_auth()
-        if settings.SESSION_COOKIE_NAME in self.cookies and not in_event_loop():
+        if settings.SESSION_COOKIE_NAME in self.cookies and running_loop() is None:
             super().logout()
         self.cookies = SimpleCookie()
 

@@ -9,16 +9,18 @@ It provides:
   pytest-asyncio;
 * ``@given`` on ``async def`` test functions, each example isolated from the others.
 
-**How async tests run.** Each test coroutine runs on an event loop of its own, driven from
-pytest's thread (the one that set up the fixtures). The sync work that async code hands off with
-``sync_to_async`` (the async ORM: ``acreate``, ``aget``...; sync views, middleware and signal
-receivers reached through :class:`~restflow_testing.AsyncAPIClient`) runs on that same thread,
-with the loop set aside, so it uses the thread's own database connection. With pytest-django's
+**How async tests run.** Each test coroutine runs on an event loop of its own, on a helper
+thread, while pytest's thread (the one that set up the fixtures) waits for it, as Django's own
+async tests run. The thread-sensitive sync work that async code hands off with ``sync_to_async``
+(the async ORM: ``acreate``, ``aget``...; sync views, middleware and signal receivers reached
+through :class:`~restflow_testing.AsyncAPIClient`) runs on pytest's thread meanwhile, so it
+uses that thread's own database connection. With pytest-django's
 ``db`` fixture or ``django_db`` mark, everything the test and the views write therefore happens
 in the test's transaction and is rolled back with it; with ``transactional_db`` or
 ``django_db(transaction=True)`` the writes commit as usual and pytest-django flushes the tables
 after the test. A test that returns while asyncio tasks it started are still running fails
-with :class:`~restflow_testing.LeakedTaskError` (the tasks are cancelled). Async fixtures are
+with :class:`~restflow_testing.LeakedTaskError` (the tasks are cancelled);
+``@pytest.mark.leaked_tasks("cancel")`` cancels them quietly instead. Async fixtures are
 not run by this plugin: use sync fixtures, or pytest-asyncio for tests that need them.
 
 **Async @given tests.** The Hypothesis engine runs on pytest's thread and each example's
@@ -61,7 +63,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from restflow_testing._async_given import is_async_given_test
-from restflow_testing._tasks import fail_on_leaked_tasks, running_tasks
+from restflow_testing._tasks import (
+    LeakedTasks,
+    check_leaked_tasks_mode,
+    end_leaked_tasks,
+    running_tasks,
+)
 
 if TYPE_CHECKING:
     from restflow_testing.client import AsyncAPIClient
@@ -97,6 +104,15 @@ def async_api_rf() -> AsyncAPIRequestFactory:
     return AsyncAPIRequestFactory()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the plugin's mark."""
+    config.addinivalue_line(
+        "markers",
+        "leaked_tasks(mode): 'cancel' cancels the asyncio tasks the test leaves running quietly "
+        "(as asyncio.run does) instead of failing it with LeakedTaskError ('fail', the default).",
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run the item's async test body, unless another async plugin owns the item."""
@@ -107,9 +123,9 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
         return None
     arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     if is_given:
-        _run_given(test, arguments)
+        _run_given(test, arguments, pyfuncitem)
     else:
-        _run_coroutine(test, arguments, pyfuncitem.nodeid)
+        _run_coroutine(test, arguments, pyfuncitem)
     return True
 
 
@@ -135,20 +151,23 @@ def _asyncio_mode(config: pytest.Config) -> str | None:
 
 
 def _run_coroutine(
-    test: Callable[..., Awaitable[object]], arguments: dict[str, Any], nodeid: str
+    test: Callable[..., Awaitable[object]], arguments: dict[str, Any], item: pytest.Function
 ) -> None:
     __tracebackhide__ = True
-    from restflow_testing._test_loop import TestLoop
+    from restflow_testing._loop_thread import LoopThread
 
-    loop = TestLoop()
+    loop = LoopThread()
     try:
-        loop.run(_run_checking_tasks(test, arguments, nodeid))
+        loop.run(_run_checking_tasks(test, arguments, item.nodeid, _leaked_tasks_mode(item)))
     finally:
         loop.close()
 
 
 async def _run_checking_tasks(
-    test: Callable[..., Awaitable[object]], arguments: dict[str, Any], nodeid: str
+    test: Callable[..., Awaitable[object]],
+    arguments: dict[str, Any],
+    nodeid: str,
+    mode: LeakedTasks,
 ) -> None:
     __tracebackhide__ = True
     existing = running_tasks()
@@ -157,18 +176,38 @@ async def _run_checking_tasks(
         await test(**arguments)
         failed = False
     finally:
-        await fail_on_leaked_tasks(existing, lambda: f"Test {nodeid}", report=not failed)
+        await end_leaked_tasks(existing, lambda: f"Test {nodeid}", mode=mode, report=not failed)
 
 
-def _run_given(test: Callable[..., object], arguments: dict[str, Any]) -> None:
+def _run_given(
+    test: Callable[..., object], arguments: dict[str, Any], item: pytest.Function
+) -> None:
     __tracebackhide__ = True
+    from restflow_testing._async_given import examples_run_by
+    from restflow_testing._loop_thread import LoopThread
     from restflow_testing._pytest_examples import ExampleRollback, prepare_async_given
-    from restflow_testing._test_loop import TestLoop
 
     prepare_async_given(test)
-    loop = TestLoop()
+    loop = LoopThread()
+    mode = _leaked_tasks_mode(item)
     try:
-        with loop.activate(), ExampleRollback():
+        with examples_run_by(lambda body: loop.run(body())), ExampleRollback(mode):
             test(**arguments)
     finally:
         loop.close()
+
+
+def _leaked_tasks_mode(item: pytest.Function) -> LeakedTasks:
+    """The mode the test's ``leaked_tasks`` mark asks for; ``"fail"`` without one."""
+    marker = item.get_closest_marker("leaked_tasks")
+    if marker is None:
+        return "fail"
+    if len(marker.args) != 1 or marker.kwargs:
+        raise pytest.UsageError(
+            f"{item.nodeid}: write the mark as @pytest.mark.leaked_tasks('cancel') "
+            "(or 'fail', the default)."
+        )
+    try:
+        return check_leaked_tasks_mode(marker.args[0], item.nodeid)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None

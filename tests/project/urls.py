@@ -31,6 +31,8 @@ urlpatterns = [
     path("django/redirect/", views_django.redirect_to_echo),
     path("django/boom/", views_django.boom),
     path("django/greeting/", views_django.greeting),
+    path("django/slow/", views_django.slow),
+    path("django/sync-slow/", views_django.sync_slow),
     path("client/kv/", views_client.KeyValueEchoView.as_view()),
     path("client/whoami/", views_client.whoami),
     path("client/csrf/", views_client.csrf_token),

@@ -1,7 +1,8 @@
 """Related fields: primary key, slug and hyperlink relations, single and many.
 
 Values are sampled from the rows that exist when the example is drawn: the queryset is evaluated
-then, synchronously, on the test's connection and inside its transaction.
+then, synchronously, on the test's connection and inside its transaction (drawn inside an async
+test body, the queries run on the test's thread, which serves the loop's sync work).
 """
 
 from operator import attrgetter
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from rest_framework import relations
 
+from restflow_testing._loop_thread import call_on_serving_thread
 from restflow_testing.strategies._dispatch import OMIT, Context, Kind, builtin
 from restflow_testing.strategies._types import AnyField
 
@@ -81,13 +83,13 @@ def _related_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
     @st.composite
     def rows(draw: st.DrawFn) -> object:
         queryset = _queryset(field)
-        count = queryset.count()
+        count = call_on_serving_thread(queryset.count)
         if count == 0:
             if getattr(field, "allow_null", False):
                 return "" if ctx.multipart else None
             return _no_rows(field, ctx, queryset)
         index = draw(st.integers(0, count - 1))
-        return _represent(field, queryset[index], ctx)
+        return call_on_serving_thread(lambda: _represent(field, queryset[index], ctx))
 
     return rows()
 
@@ -99,7 +101,7 @@ def _many_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
     @st.composite
     def rows(draw: st.DrawFn) -> object:
         queryset = _queryset(child)
-        count = queryset.count()
+        count = call_on_serving_thread(queryset.count)
         if count == 0:
             if allow_empty:
                 return []
@@ -112,7 +114,9 @@ def _many_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
                 max_size=min(count, _MANY_LIMIT),
             )
         )
-        return [_represent(child, queryset[index], ctx) for index in indexes]
+        return call_on_serving_thread(
+            lambda: [_represent(child, queryset[index], ctx) for index in indexes]
+        )
 
     return rows()
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from rest_framework import fields, serializers
 
+from restflow_testing._loop_thread import call_on_serving_thread
 from restflow_testing.strategies._dispatch import OMIT, Context, value_strategy
 from restflow_testing.strategies._types import AnyField, Payload
 
@@ -69,7 +70,15 @@ def as_form_data(payload: Mapping[str, Any]) -> "QueryDict":
 
 
 def is_accepted(template: AnySerializer, payload: object, *, multipart: bool) -> bool:
-    """Whether a fresh copy of ``template`` given ``payload`` passes ``is_valid()``."""
+    """Whether a fresh copy of ``template`` given ``payload`` passes ``is_valid()``.
+
+    Validation may query the database (unique validators, relations): it runs on the test's
+    thread, also when drawn inside an async test body.
+    """
+    return call_on_serving_thread(lambda: _passes(template, payload, multipart=multipart))
+
+
+def _passes(template: AnySerializer, payload: object, *, multipart: bool) -> bool:
     args, kwargs = _init_arguments(template)
     kwargs["partial"] = bool(getattr(template, "partial", False))
     data: object = (

@@ -14,6 +14,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from restflow_testing._loop_thread import call_on_serving_thread
+
 if TYPE_CHECKING:
     from rest_framework.authtoken.models import Token
 
@@ -143,7 +145,8 @@ def users(
         data = draw(st.fixed_dictionaries(values))
         if saved:
             for name in unique_names:
-                assume(not model._default_manager.filter(**{name: data[name]}).exists())
+                taken = model._default_manager.filter(**{name: data[name]}).exists
+                assume(not call_on_serving_thread(taken))
         user = model(**data)
         password = draw(password_strategy)
         if password is None:
@@ -151,13 +154,18 @@ def users(
         else:
             user.set_password(password)
         if saved:
-            user.save()
-            if parsed:
-                granted = [_permission(app, codename) for app, codename in parsed]
-                cast(Any, user).user_permissions.add(*granted)
+            call_on_serving_thread(lambda: _save(user, parsed))
         return user
 
     return build()
+
+
+def _save(user: AbstractBaseUser, permissions: list[tuple[str, str]]) -> None:
+    """Save ``user`` and grant it ``permissions`` (app label and codename pairs)."""
+    user.save()
+    if permissions:
+        granted = [_permission(app, codename) for app, codename in permissions]
+        cast(Any, user).user_permissions.add(*granted)
 
 
 def anonymous_users() -> SearchStrategy[AnonymousUser]:
@@ -189,12 +197,12 @@ def tokens(*, users: SearchStrategy[AbstractBaseUser] | None = None) -> SearchSt
         if user.pk is None:
             raise ValueError("tokens() needs saved users: pass users=users(saved=True)")
         owner: Any = user
-        existing = Token.objects.filter(user=owner).first()
+        existing = call_on_serving_thread(Token.objects.filter(user=owner).first)
         if existing is not None:
             return existing
         key = draw(keys)
-        assume(not Token.objects.filter(key=key).exists())
-        return Token.objects.create(user=owner, key=key)
+        assume(not call_on_serving_thread(Token.objects.filter(key=key).exists))
+        return call_on_serving_thread(lambda: Token.objects.create(user=owner, key=key))
 
     return build()
 

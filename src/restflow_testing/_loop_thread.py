@@ -1,0 +1,293 @@
+"""The test's event loop, on a helper thread, with the test's thread serving its sync work.
+
+This is how Django's own async tests and ASGI servers run code: the coroutine runs on an event
+loop, and the thread-sensitive sync work it hands to ``sync_to_async`` (the async ORM, sync views,
+middleware and signal receivers) runs on the one thread that waits for it. That thread is the
+test's, so the work uses the test's database connections and stays in its transaction.
+
+:class:`LoopThread` keeps one loop alive across calls, where ``async_to_sync`` makes a new loop and
+thread each time, and plugs into asgiref where ``async_to_sync`` itself does: it registers the
+executor that hands sync work to the waiting thread, per loop and in the coroutine's context.
+Unlike ``async_to_sync``'s, that executor outlives a single call: a task started in one call
+(an ``asyncSetUp`` that opens a session, say) still has its sync work served in the next.
+Nothing of asgiref, Django or asyncio is replaced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import contextvars
+import functools
+import threading
+from collections.abc import Callable, Coroutine, Generator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from asgiref.sync import AsyncToSync, sync_to_async
+from hypothesis import control
+
+_T = TypeVar("_T")
+
+
+class LoopThread:
+    """An event loop running on a thread of its own until :meth:`close`.
+
+    :meth:`run` runs a coroutine on it from another thread, which serves the coroutine's
+    thread-sensitive sync work until the coroutine is done, as ``async_to_sync`` does. Work that
+    is not thread-sensitive runs on worker threads that :meth:`replace_workers` retires.
+    """
+
+    __test__ = False  # not a test, whatever pytest's name patterns say
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._served = ServedWork()
+        self._workers = _worker_pool()
+        self.loop.set_default_executor(self._workers)
+        registered: dict[asyncio.AbstractEventLoop, Any] = AsyncToSync.loop_thread_executors
+        registered[self.loop] = self._served
+        self._thread = threading.Thread(
+            target=self._run_forever, name="restflow-testing event loop", daemon=True
+        )
+        self._thread.start()
+        # One sync call served from the start: asgiref then records this loop as the one that
+        # async_to_sync in sync code on this thread goes back to, from the first test on.
+        self.run(sync_to_async(_nothing)())
+
+    def _run_forever(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_forever()
+        finally:
+            asyncio.set_event_loop(None)
+
+    def run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
+        """Run ``coroutine`` on the loop and return its result (or raise its exception).
+
+        The calling thread runs the coroutine's thread-sensitive sync work meanwhile, with its
+        own database connections. Call it from sync code: from inside a running loop it raises
+        ``RuntimeError`` (await the coroutine instead). Contextvars of the caller are seen by
+        the coroutine; inside a Hypothesis example, so is the example's build context (``note``,
+        ``event``, ``target`` and ``st.data()`` draws work in the coroutine).
+        """
+        if running_loop() is not None:
+            coroutine.close()
+            raise RuntimeError(
+                "An event loop is already running on this thread: await the coroutine instead."
+            )
+        if self.loop.is_closed():
+            coroutine.close()
+            raise RuntimeError("This test loop is closed.")
+        future = asyncio.run_coroutine_threadsafe(
+            _serving(self._served, _build_context(), coroutine), self.loop
+        )
+        try:
+            self._served.serve_until(future)
+        except BaseException:  # interrupted (Ctrl-C, a test timeout): stop the coroutine too
+            future.cancel()
+            raise
+        return future.result()
+
+    def replace_workers(self) -> None:
+        """Retire the worker threads that ran non-thread-sensitive work, waiting for them, so
+        nothing they hold (thread-locals, asgiref's per-thread records) reaches the next test."""
+        if self.loop.is_closed():
+            return
+        retired, self._workers = self._workers, _worker_pool()
+        # Queued after anything already scheduled, before anything scheduled later.
+        self.loop.call_soon_threadsafe(self.loop.set_default_executor, self._workers)
+        retired.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        """Cancel what still runs on the loop (serving its sync work), finish its async
+        generators, stop its thread and close it. Idempotent."""
+        if self.loop.is_closed():
+            return
+        try:
+            self.run(_cancel_everything())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join()
+            AsyncToSync.loop_thread_executors.pop(self.loop, None)
+            self._served.shutdown()
+            self.loop.close()
+            self._workers.shutdown(wait=True, cancel_futures=True)
+
+
+class ServedWork(Executor):
+    """Sync work handed off by a loop's coroutines, run by the thread waiting in
+    :meth:`serve_until`, one item at a time, in the order submitted.
+
+    Work submitted while no thread waits is run by the next :meth:`serve_until`, on any thread
+    (nested calls included): the executor stays open until :meth:`shutdown`.
+    """
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._queue: collections.deque[tuple[Future[Any], Callable[[], Any]]] = collections.deque()
+        self._closed = False
+        self._serving: set[int] = set()
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
+        """Queue ``fn(*args, **kwargs)`` for the serving thread; its future holds the outcome.
+
+        From the serving thread itself (sync work that runs a loop of its own, whose coroutine
+        hands work back) it raises ``RuntimeError``, as asgiref's ``CurrentThreadExecutor``
+        does: that thread is busy and would never run it.
+        """
+        future: Future[_T] = Future()
+        with self._ready:
+            if threading.get_ident() in self._serving:
+                raise RuntimeError(
+                    "You cannot submit onto CurrentThreadExecutor from its own thread: sync code "
+                    "on the test's thread started an event loop of its own (asyncio.run, say) "
+                    "whose thread-sensitive sync work would wait for this very thread. Use "
+                    "async_to_sync instead, which runs the coroutine on the test's loop."
+                )
+            if self._closed:
+                raise RuntimeError(
+                    "The test's event loop has closed: sync work handed off after the end of the "
+                    "test cannot run. Await or cancel the task that does it before the test ends."
+                )
+            self._queue.append((future, functools.partial(fn, *args, **kwargs)))
+            self._ready.notify_all()
+        return future
+
+    def serve_until(self, done: Future[Any]) -> None:
+        """Run queued work on this thread until ``done`` is done and nothing is queued."""
+
+        def wake(_: Future[Any]) -> None:
+            with self._ready:
+                self._ready.notify_all()
+
+        done.add_done_callback(wake)
+        me = threading.get_ident()
+        with self._ready:
+            outer = me in self._serving
+            self._serving.add(me)
+        try:
+            self._serve(done)
+        finally:
+            if not outer:
+                with self._ready:
+                    self._serving.discard(me)
+
+    def _serve(self, done: Future[Any]) -> None:
+        while True:
+            with self._ready:
+                while not self._queue and not done.done():
+                    self._ready.wait()
+                if not self._queue:
+                    return
+                future, work = self._queue.popleft()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = work()
+            except BaseException as exc:  # handed to the awaiting coroutine, as asgiref does
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+            del future, work
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Refuse new work; work still queued fails with ``RuntimeError``."""
+        with self._ready:
+            self._closed = True
+            queued, self._queue = self._queue, collections.deque()
+        for future, _ in queued:
+            if future.set_running_or_notify_cancel():
+                future.set_exception(
+                    RuntimeError("The test's event loop closed before this sync work could run.")
+                )
+
+
+async def _serving(
+    served: ServedWork,
+    build_context: control.BuildContext | None,
+    coroutine: Coroutine[Any, Any, _T],
+) -> _T:
+    """Await ``coroutine`` with its thread-sensitive sync work sent to ``served``.
+
+    asgiref's ``sync_to_async`` looks first for the executor in the context (which every task
+    the coroutine starts inherits, and which ``ThreadSensitiveContext`` defers to), as
+    ``async_to_sync`` registers it.
+    """
+    AsyncToSync.executors.current = served
+    with _sharing(build_context):
+        return await coroutine
+
+
+def _nothing() -> None:
+    """A sync call with no effect."""
+
+
+def call_on_serving_thread(function: Callable[[], _T]) -> _T:
+    """Call the sync ``function`` on the thread that serves the running loop's sync work, and
+    wait for it; with no loop running on this thread, call it here.
+
+    For sync code that runs on the loop but must use the test's database connection (entering
+    ``captureOnCommitCallbacks``, a strategy drawn in an async test body). The loop waits
+    meanwhile, as any blocking call makes it wait.
+    """
+    loop = running_loop()
+    if loop is None:
+        return function()
+    executor = getattr(AsyncToSync.executors, "current", None)
+    if executor is None:
+        executor = AsyncToSync.loop_thread_executors.get(loop)
+    if executor is None:
+        raise RuntimeError(
+            "This sync code needs the test's database connection, but it runs on an event loop "
+            "whose sync work no thread serves. Run it from the test body (or asyncSetUp), or "
+            "wrap it in asgiref's sync_to_async."
+        )
+    context = contextvars.copy_context()
+    result: _T = executor.submit(context.run, function).result()
+    return result
+
+
+def running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop running on this thread, if any."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _worker_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(thread_name_prefix="restflow-testing worker")
+
+
+def _build_context() -> control.BuildContext | None:
+    """The build context of the Hypothesis example running on this thread, if any."""
+    if not control.currently_in_test_context():
+        return None
+    return control.current_build_context()
+
+
+@contextlib.contextmanager
+def _sharing(build_context: control.BuildContext | None) -> Generator[None]:
+    """Make ``build_context`` this thread's Hypothesis build context inside the block.
+
+    Hypothesis keeps the example being built per thread; the example's coroutine runs on the
+    loop's thread while the example's own thread waits for it.
+    """
+    variable: Any = getattr(control, "_current_build_context", None)
+    if build_context is None or variable is None or not hasattr(variable, "with_value"):
+        yield
+        return
+    with variable.with_value(build_context):
+        yield
+
+
+async def _cancel_everything() -> None:
+    current = asyncio.current_task()
+    leftover = [task for task in asyncio.all_tasks() if task is not current]
+    for task in leftover:
+        task.cancel()
+    if leftover:
+        await asyncio.gather(*leftover, return_exceptions=True)
+    await asyncio.get_running_loop().shutdown_asyncgens()
