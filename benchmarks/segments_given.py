@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient, ForceAuthClientHandler
 
 from restflow_testing import AsyncAPITestCase
-from restflow_testing._handler import ForceAuthAsyncClientHandler
+from restflow_testing._client_handler import ForceAuthAsyncClientHandler
 from tests.project.app import views_drf, views_restflow
 from tests.project.app.serializers import ArticleSerializer
 

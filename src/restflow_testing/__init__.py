@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from restflow_testing._tasks import LeakedTaskError
+    from restflow_testing._leaked_tasks import LeakedTaskError
     from restflow_testing.cases import (
         AsyncAPILiveServerTestCase,
         AsyncAPISimpleTestCase,
@@ -47,7 +47,7 @@ _MODULE_OF = {
     "CustomFormat": "restflow_testing.encoding",
     "JSONData": "restflow_testing.encoding",
     "JSONValue": "restflow_testing.encoding",
-    "LeakedTaskError": "restflow_testing._tasks",
+    "LeakedTaskError": "restflow_testing._leaked_tasks",
     "MultipartData": "restflow_testing.encoding",
     "force_authenticate": "restflow_testing.factory",
 }

@@ -28,13 +28,13 @@ from restflow_testing._async_given import (
     is_async_given_test,
     is_hypothesis_test,
 )
-from restflow_testing._loop_thread import LoopThread
-from restflow_testing._tasks import (
+from restflow_testing._leaked_tasks import (
     LeakedTasks,
     check_leaked_tasks_mode,
     end_leaked_tasks,
     running_tasks,
 )
+from restflow_testing._loop_thread import LoopThread
 from restflow_testing.client import AsyncAPIClient
 
 if TYPE_CHECKING:

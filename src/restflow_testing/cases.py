@@ -26,7 +26,7 @@ from django.test import SimpleTestCase
 from hypothesis.extra import django as hypothesis_django
 
 from restflow_testing._async_case import AsyncTestMixin
-from restflow_testing._constraints import check_deferred_constraints
+from restflow_testing._example_rollback import check_deferred_constraints
 from restflow_testing._live_server import live_server_thread_class
 from restflow_testing._loop_thread import call_on_serving_thread, running_loop
 

@@ -19,10 +19,7 @@ from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
-from restflow_testing._handler import ForceAuthAsyncClientHandler
-from restflow_testing._loop_thread import running_loop
-from restflow_testing._request_record import RequestRecord
-from restflow_testing._scope import (
+from restflow_testing._asgi_scope import (
     Headers,
     QueryData,
     URLPath,
@@ -32,6 +29,9 @@ from restflow_testing._scope import (
     query_string,
     request_scope,
 )
+from restflow_testing._client_handler import ForceAuthAsyncClientHandler
+from restflow_testing._loop_thread import running_loop
+from restflow_testing._request_record import RequestRecord
 from restflow_testing.encoding import (
     CustomFormat,
     EncodedBody,

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.test.client import AsyncRequestFactory, FakePayload
 from django.utils.http import urlencode
 
-from restflow_testing._handler import apply_meta
-from restflow_testing._scope import assemble, cookie_header, query_string, request_scope
+from restflow_testing._asgi_scope import assemble, cookie_header, query_string, request_scope
+from restflow_testing._client_handler import apply_meta
 from restflow_testing.client import QueryData, URLPath
 from restflow_testing.encoding import (
     CustomFormat,

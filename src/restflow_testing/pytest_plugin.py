@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from restflow_testing._async_given import is_async_given_test
-from restflow_testing._tasks import (
+from restflow_testing._leaked_tasks import (
     LeakedTasks,
     check_leaked_tasks_mode,
     end_leaked_tasks,
@@ -184,8 +184,8 @@ def _run_given(
 ) -> None:
     __tracebackhide__ = True
     from restflow_testing._async_given import examples_run_by
+    from restflow_testing._example_rollback import ExampleRollback, prepare_async_given
     from restflow_testing._loop_thread import LoopThread
-    from restflow_testing._pytest_examples import ExampleRollback, prepare_async_given
 
     prepare_async_given(test)
     loop = LoopThread()

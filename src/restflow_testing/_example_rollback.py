@@ -33,10 +33,11 @@ from asgiref.sync import sync_to_async
 from hypothesis.control import cleanup, currently_in_test_context
 
 from restflow_testing._async_given import adapt_async_given
-from restflow_testing._constraints import check_deferred_constraints
-from restflow_testing._tasks import LeakedTasks, end_leaked_tasks, running_tasks
+from restflow_testing._leaked_tasks import LeakedTasks, end_leaked_tasks, running_tasks
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.transaction import Atomic
 
@@ -197,3 +198,19 @@ def _isolated_example(
 
     setattr(run_example, _PREPARED_MARK, True)
     return run_example
+
+
+def check_deferred_constraints(connections: Iterable[BaseDatabaseWrapper]) -> None:
+    """Check the deferred constraints of each usable connection still inside its transaction.
+
+    Raises ``IntegrityError`` for a row that breaks one (a foreign key to a missing row, say),
+    as a ``COMMIT`` would. Connections whose transaction an error already broke, or that cannot
+    defer checks, are skipped, as Django skips them. Sync code: call it with no loop running.
+    """
+    for connection in connections:
+        if (
+            connection.features.can_defer_constraint_checks
+            and not connection.needs_rollback
+            and connection.is_usable()
+        ):
+            connection.check_constraints()

@@ -18,7 +18,7 @@ from django.test.client import (
     conditional_content_removal,
 )
 
-from restflow_testing._scope import META_KEY
+from restflow_testing._asgi_scope import META_KEY
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
