@@ -4,14 +4,17 @@ import asyncio
 import re
 
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.test import override_settings
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.database import InMemoryExampleDatabase
 
 from restflow_testing import AsyncAPIClient, AsyncAPISimpleTestCase, AsyncAPITestCase
+from restflow_testing.strategies import from_serializer, users
 from tests.conftest import RunUnittest
 from tests.project.app.models import Article, Tag
+from tests.project.app.serializers_strategies import RelationsSerializer
 
 
 def _tag_count() -> int:
@@ -138,3 +141,27 @@ def test_health_checks_still_run(run_unittest: RunUnittest) -> None:
     report = run_unittest(Filtering)
     assert not report.result.wasSuccessful()
     assert re.search(r"FailedHealthCheck|Unsatisfiable", report.output), report.output
+
+
+class DrawsInTheAsyncBodyTests(AsyncAPITestCase):
+    """Hypothesis' helpers and database-backed strategies work inside an async example body,
+    which runs on the loop's thread while the test's thread serves its queries."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        Tag.objects.bulk_create([Tag(name=f"tag-{index}") for index in range(3)])
+
+    @settings(max_examples=15)
+    @given(data=st.data())
+    async def test_draws_that_query_rows_see_the_test_transaction(
+        self, data: st.DataObject
+    ) -> None:
+        created = await Tag.objects.acreate(name="made in the body")
+        note(f"created {created.pk}")
+        event("drew from the body")
+        payload = data.draw(from_serializer(RelationsSerializer), label="payload")
+        pks = {pk async for pk in Tag.objects.values_list("pk", flat=True)}
+        self.assertIn(payload["tag"], pks)
+        self.assertTrue(set(payload["tags"]) <= pks)
+        user = data.draw(users(saved=True), label="user")
+        self.assertTrue(await User.objects.filter(pk=user.pk).aexists())
