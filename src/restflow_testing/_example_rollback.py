@@ -1,23 +1,10 @@
 """Per-example isolation for ``@given`` test functions run by the pytest plugin.
 
-Hypothesis hands each example to a test *method*'s ``execute_example``, which the test cases use
-to wrap every example in a savepoint. Plain test functions have no such hook, so the plugin
-isolates examples from the database side instead:
-
-* before the Hypothesis engine starts, :class:`ExampleRollback` opens a savepoint (a nested
-  ``transaction.atomic``) in every transaction the test holds (those pytest-django's ``db``
-  fixture opened, one per database the test uses);
-* an example that reaches its body, and any strategy draw that queries one of those
-  connections, registers with :func:`hypothesis.control.cleanup` a rollback to the savepoints
-  that runs when the example ends (so rejected examples are covered too);
-* after the engine, the savepoints are rolled back and released.
-
-Every example that wrote to the database therefore ends by undoing its writes, whether it
-passed, failed, or was rejected while its arguments were drawn (``assume``, a filter, an
-exhausted strategy), so the next example's draws and body start from the rows the test's
-fixtures left. ``transaction.on_commit`` callbacks registered by an example go with it. Before
-the rollback, an example that passed has its deferred constraints checked, as Django checks a
-test's at its end: a row breaking a foreign key fails the example instead of vanishing.
+Test methods get a savepoint per example through ``execute_example``; plain functions have no
+such hook, so :class:`ExampleRollback` takes a savepoint in each of the test's transactions
+before the Hypothesis engine starts and rolls back to it after every example that wrote, whether
+it passed, failed or was rejected while drawing. Deferred constraints are checked first, as
+Django checks them at the end of a test.
 """
 
 from __future__ import annotations
