@@ -46,3 +46,8 @@ urlpatterns = [
     path("client/boom/adrf/", views_client.AdrfBoomView.as_view()),
     path("client/boom/drf/", views_client.DrfBoomView.as_view()),
 ]
+
+# Channels (tests/test_channels_loop.py): a sync view that sends to the suite's consumers' group.
+from tests.project.app import views_channels  # noqa: E402
+
+urlpatterns += [path("channels/broadcast/", views_channels.BroadcastView.as_view())]

@@ -1,0 +1,3 @@
+# Minimal stubs for Channels (no type hints of its own): only what the suite uses.
+
+DEFAULT_CHANNEL_LAYER: str

@@ -1,0 +1,29 @@
+# Channels' own signatures: its waits take a timeout argument.
+# ruff: noqa: ASYNC109
+
+from collections.abc import Iterable
+from typing import Any
+
+from channels.consumer import _ASGIApplication
+
+class WebsocketCommunicator:
+    scope: dict[str, Any]
+    response_headers: list[tuple[bytes, bytes]] | None
+    def __init__(
+        self,
+        application: _ASGIApplication,
+        path: str,
+        headers: Iterable[tuple[bytes, bytes]] | None = None,
+        subprotocols: Iterable[str] | None = None,
+        spec_version: str | None = None,
+    ) -> None: ...
+    async def connect(self, timeout: float = 1) -> tuple[bool, str | int | None]: ...
+    async def send_to(
+        self, text_data: str | None = None, bytes_data: bytes | None = None
+    ) -> None: ...
+    async def send_json_to(self, data: Any) -> None: ...
+    async def receive_from(self, timeout: float = 1) -> str | bytes: ...
+    async def receive_json_from(self, timeout: float = 1) -> Any: ...
+    async def receive_nothing(self, timeout: float = 0.1, interval: float = 0.01) -> bool: ...
+    async def disconnect(self, code: int = 1000, timeout: float = 1) -> None: ...
+    async def wait(self, timeout: float = 1) -> None: ...
