@@ -47,6 +47,19 @@ urlpatterns = [
     path("client/boom/drf/", views_client.DrfBoomView.as_view()),
 ]
 
+# Loop semantics (tests/test_loop_semantics.py).
+from tests.project.app import views_loop  # noqa: E402
+
+urlpatterns += [
+    path("loop/async-to-sync/", views_loop.async_to_sync_view),
+    path("loop/run-coroutine-threadsafe/", views_loop.run_coroutine_threadsafe_view),
+    path("loop/sync-sleep/", views_loop.sync_sleep),
+    path("loop/thread-local/", views_loop.thread_local_view),
+    path("loop/async-echo/", views_loop.async_echo),
+    path("loop/write-tag/", views_loop.WriteTagView.as_view()),
+    path("loop/leak-task/", views_loop.leak_task),
+]
+
 # Channels (tests/test_channels_loop.py): a sync view that sends to the suite's consumers' group.
 from tests.project.app import views_channels  # noqa: E402
 
