@@ -22,10 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from django.test import SimpleTestCase
 
 from restflow_testing._async_given import (
-    ExampleBody,
     adapt_async_given,
     examples_run_by,
-    is_async_given_test,
     is_hypothesis_test,
 )
 from restflow_testing._leaked_tasks import (
@@ -66,7 +64,6 @@ class AsyncTestMixin:
     _async_cleanups: list[tuple[Callable[..., Awaitable[object]], tuple[Any, ...], dict[str, Any]]]
     _class_loop: ClassVar[LoopThread | None] = None
     _lifecycle_hooks_checked: ClassVar[bool] = False
-    _async_body: bool = False
 
     if TYPE_CHECKING:
         _testMethodName: str
@@ -151,13 +148,9 @@ class AsyncTestMixin:
             self.async_client = self.async_client_class()
             self._async_cleanups = []
             loop = self._test_loop()
-            if not self._async_body:
+            # An async body's coroutine runs on the loop (a sync body ignores this).
+            with examples_run_by(lambda body: loop.run(body())):
                 return self._run_between_hooks(loop, run_example, "An example of")
-            with examples_run_by(functools.partial(self._run_example_body, loop)):
-                return self._run_between_hooks(loop, run_example, "An example of")
-
-    def _run_example_body(self, loop: LoopThread, body: ExampleBody) -> object:
-        return loop.run(body())
 
     @contextlib.contextmanager
     def _example_isolation(self) -> Generator[None]:
@@ -175,7 +168,6 @@ class AsyncTestMixin:
         run_test: functools.partial[object]
         case = type(self)
         if kind is _Kind.GIVEN:
-            self._async_body = is_async_given_test(method)
             run_test = functools.partial(_call, method)
         elif kind is _Kind.ASYNC:
             run_test = functools.partial(case._run_async_test_on, self, loop, method)
