@@ -3,11 +3,14 @@
 1. A development environment (.venv) with the package and its ``dev`` extra: ruff, mypy --strict
    and basedpyright (strict) on the package, the suite and the example project,
    ``basedpyright --verifytypes`` (must be 100%), the docs build (``mkdocs build --strict``) and
-   the test suite.
-2. A second environment (.venv-lowest) on the lowest supported versions (Django 4.2, DRF 3.15):
+   the test suite, on SQLite and then on a throwaway PostgreSQL cluster (``scripts/_postgres.py``;
+   skipped, not failed, where PostgreSQL's server programs are not installed).
+2. A second environment (.venv-lowest) on the lowest supported versions (Django 4.2, DRF 3.15,
+   asgiref 3.8):
    the test suite again.
 
 Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
+A skipped step counts as neither passed nor failed.
 Usage: ``python3 scripts/check.py [--fast]`` (``--fast`` skips the lowest-versions run).
 """
 
@@ -20,12 +23,14 @@ import sys
 import time
 from pathlib import Path
 
+import _postgres
 from _env import DEV_ENV, ROOT, dev_install_command, environment
 
 LOWEST_ENV = ROOT / ".venv-lowest"
 LOWEST_REQUIREMENTS = [
     "Django>=4.2,<4.3",
     "djangorestframework>=3.15,<3.16",
+    "asgiref==3.8.0",  # the floor pyproject.toml declares
     "pytest>=8.2",
     "pytest-django>=4.9",
     "pytest-xdist>=3.6",
@@ -34,14 +39,23 @@ LOWEST_REQUIREMENTS = [
     "adrf>=0.1.9",
     "uvicorn>=0.30",
     "httpx>=0.27",
+    "channels>=4.0,<4.3",  # 4.3 needs asgiref 3.9
+    "daphne>=4.0",
+    "psycopg[binary]>=3.1.8",  # Django 4.2's oldest psycopg 3
 ]
 
 
 def main() -> int:
     fast = "--fast" in sys.argv[1:]
-    results: list[tuple[str, bool, float]] = []
+    results: list[tuple[str, str, float]] = []  # name, PASSED/FAILED/SKIPPED, seconds
 
-    def step(name: str, command: list[str], *, check_output: str | None = None) -> bool:
+    def step(
+        name: str,
+        command: list[str],
+        *,
+        check_output: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> bool:
         print(f"\n=== {name}: {' '.join(command)}", flush=True)
         started = time.monotonic()
         # Run inside the command's environment, as if activated: the type checkers resolve
@@ -49,6 +63,7 @@ def main() -> int:
         bin_dir = Path(command[0]).parent
         env = {
             **os.environ,
+            **(extra_env or {}),
             "VIRTUAL_ENV": str(bin_dir.parent),
             "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
         }
@@ -61,8 +76,23 @@ def main() -> int:
             output = completed.stdout + completed.stderr
             print(output[-4000:], flush=True)
             ok = completed.returncode == 0 and re.search(check_output, output) is not None
-        results.append((name, ok, time.monotonic() - started))
+        results.append((name, PASSED if ok else FAILED, time.monotonic() - started))
         return ok
+
+    def postgres_step(name: str, command: list[str]) -> None:
+        """``step`` against a throwaway PostgreSQL cluster; skipped where there is no PostgreSQL."""
+        programs = _postgres.find_programs()
+        if programs is None:
+            print(f"\n=== {name}: SKIPPED: {_postgres.MISSING}", flush=True)
+            results.append((name, SKIPPED, 0.0))
+            return
+        started = time.monotonic()
+        try:
+            with _postgres.cluster(programs) as cluster:
+                step(name, command, extra_env=cluster.environment())
+        except _postgres.ClusterError as error:
+            print(f"=== {name}: PostgreSQL: {error}", flush=True)
+            results.append((f"{name}: the cluster", FAILED, time.monotonic() - started))
 
     dev = environment(DEV_ENV)
     if step("install (dev)", dev_install_command(dev)):
@@ -88,7 +118,9 @@ def main() -> int:
         )
         if (ROOT / "mkdocs.yml").exists():
             step("mkdocs build --strict", [str(bin_dir / "mkdocs"), "build", "--strict", "-q"])
-        step("pytest (latest versions)", [str(dev), "-m", "pytest", "-q", "-p", "xdist", "-n", "2"])
+        pytest = [str(dev), "-m", "pytest", "-q", "-p", "xdist", "-n", "2"]
+        step("pytest (latest versions)", pytest)
+        postgres_step("pytest (latest versions, PostgreSQL)", pytest)
 
     if not fast:
         lowest = str(environment(LOWEST_ENV))
@@ -102,11 +134,16 @@ def main() -> int:
             )
 
     print("\n=== summary")
-    for name, ok, seconds in results:
-        print(f"{'ok  ' if ok else 'FAIL'} {name} ({seconds:.0f}s)")
-    failed = [name for name, ok, _ in results if not ok]
-    print(f"check: {len(results) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    for name, status, seconds in results:
+        print(f"{_LABELS[status]} {name} ({seconds:.0f}s)")
+    counts = {status: sum(1 for _, s, _ in results if s == status) for status in _LABELS}
+    skipped = f", {counts[SKIPPED]} skipped" if counts[SKIPPED] else ""
+    print(f"check: {counts[PASSED]} passed, {counts[FAILED]} failed{skipped}")
+    return 1 if counts[FAILED] else 0
+
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+_LABELS = {PASSED: "ok  ", FAILED: "FAIL", SKIPPED: "skip"}
 
 
 _VERSIONS = (

@@ -1,5 +1,11 @@
-"""Settings of the Django project the suite drives: SQLite, session and token auth, DRF."""
+"""Settings of the Django project the suite drives: SQLite, session and token auth, DRF.
 
+With ``RESTFLOW_TESTING_DATABASE=postgresql`` the database is PostgreSQL instead, at
+``RESTFLOW_TESTING_PG_HOST``:``RESTFLOW_TESTING_PG_PORT`` as role ``postgres``
+(``python3 scripts/_postgres.py COMMAND`` runs a command against a throwaway cluster).
+"""
+
+import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -29,13 +35,38 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "suite.sqlite3",
-        "TEST": {"NAME": None},
+
+_POSTGRESQL = os.environ.get("RESTFLOW_TESTING_DATABASE") == "postgresql"
+
+
+def _database() -> dict[str, object]:
+    if not _POSTGRESQL:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "suite.sqlite3",
+            "TEST": {"NAME": None},
+        }
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": os.environ.get("RESTFLOW_TESTING_PG_HOST", "127.0.0.1"),
+        "PORT": os.environ.get("RESTFLOW_TESTING_PG_PORT", "5432"),
+        "USER": "postgres",
+        "NAME": "restflow_testing",
+        # One test database per process: the suite runs pytest in subprocesses (pytester, the
+        # docs' blocks) beside the xdist workers, and they would otherwise share one name.
+        "TEST": {"NAME": f"test_restflow_testing_{os.getpid()}"},
     }
-}
+
+
+DATABASES = {"default": _database()}
+
+# The suite's app has no migrations, so Django creates its tables before running the others'
+# migrations, and its foreign key to auth_user then points at a table that does not exist yet:
+# SQLite lets that pass, PostgreSQL does not. There, every app's tables are made straight from the
+# models instead (as ``pytest --no-migrations`` would), in one go.
+MIGRATION_MODULES: dict[str, str | None] = (
+    dict.fromkeys(["contenttypes", "auth", "sessions", "authtoken", "suite"]) if _POSTGRESQL else {}
+)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
