@@ -44,6 +44,9 @@ def test_a_test_that_breaks_a_foreign_key_fails_as_in_django(run_unittest: RunUn
     assert "IntegrityError" in report.output
 
 
+# Django's TestCase closes every connection when a class ends; a class that declares no
+# databases does so outside any transaction of its own, which must not be pytest-django's.
+@pytest.mark.django_db(transaction=True)
 def test_a_case_without_databases_keeps_djangos_refusal(run_unittest: RunUnittest) -> None:
     class NoDatabase(AsyncAPITestCase):
         databases = set[str]()

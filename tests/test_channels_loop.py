@@ -133,7 +133,9 @@ class ChannelsOnTheTestLoop(ChannelsTestCase):
         self.assertEqual(asyncio.get_running_loop().get_debug(), asked)
 
 
-@pytest.mark.django_db
+# Outside pytest-django's transaction: on PostgreSQL, Channels' database_sync_to_async closes the
+# connection the class's consumers use.
+@pytest.mark.django_db(transaction=True)
 def test_the_rows_consumers_and_views_wrote_are_rolled_back(
     run_unittest: RunUnittest, django_db_blocker: DjangoDbBlocker
 ) -> None:

@@ -125,6 +125,7 @@ class ServedWork(Executor):
     """
 
     def __init__(self) -> None:
+        self._owner = threading.get_ident()
         self._ready = threading.Condition()
         self._queue: collections.deque[tuple[Future[Any], Callable[[], Any]]] = collections.deque()
         self._closed = False
@@ -133,13 +134,14 @@ class ServedWork(Executor):
     def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
         """Queue ``fn(*args, **kwargs)`` for the serving thread; its future holds the outcome.
 
-        From the serving thread itself (sync work that runs a loop of its own, whose coroutine
-        hands work back) it raises ``RuntimeError``, as asgiref's ``CurrentThreadExecutor``
-        does: that thread is busy and would never run it.
+        From the thread that serves it (sync code on the test's thread that runs a loop of its
+        own, whose coroutine hands work back) it raises ``RuntimeError``, as asgiref's
+        ``CurrentThreadExecutor`` does: that thread would wait for itself.
         """
         future: Future[_T] = Future()
+        me = threading.get_ident()
         with self._ready:
-            if threading.get_ident() in self._serving:
+            if me == self._owner or me in self._serving:
                 raise RuntimeError(
                     "You cannot submit onto CurrentThreadExecutor from its own thread: sync code "
                     "on the test's thread started an event loop of its own (asyncio.run, say) "
