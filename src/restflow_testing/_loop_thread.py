@@ -44,7 +44,7 @@ class LoopThread:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self._served = ServedWork()
-        self._workers = _worker_pool()
+        self._workers = WorkerThreads()
         self.loop.set_default_executor(self._workers)
         registered: dict[asyncio.AbstractEventLoop, Any] = AsyncToSync.loop_thread_executors
         registered[self.loop] = self._served
@@ -93,9 +93,9 @@ class LoopThread:
     def replace_workers(self) -> None:
         """Retire the worker threads that ran non-thread-sensitive work, waiting for them, so
         nothing they hold (thread-locals, asgiref's per-thread records) reaches the next test."""
-        if self.loop.is_closed():
+        if self.loop.is_closed() or not self._workers.used:
             return
-        retired, self._workers = self._workers, _worker_pool()
+        retired, self._workers = self._workers, WorkerThreads()
         # Queued after anything already scheduled, before anything scheduled later.
         self.loop.call_soon_threadsafe(self.loop.set_default_executor, self._workers)
         retired.shutdown(wait=True, cancel_futures=True)
@@ -259,8 +259,19 @@ def running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def _worker_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(thread_name_prefix="restflow-testing worker")
+class WorkerThreads(ThreadPoolExecutor):
+    """A loop's default executor (``sync_to_async(..., thread_sensitive=False)``,
+    ``run_in_executor(None, ...)``), which knows whether it was ever given work."""
+
+    used = False
+
+    def __init__(self) -> None:
+        super().__init__(thread_name_prefix="restflow-testing worker")
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
+        """Run ``fn(*args, **kwargs)`` on a worker thread."""
+        self.used = True
+        return super().submit(fn, *args, **kwargs)
 
 
 def _build_context() -> control.BuildContext | None:
