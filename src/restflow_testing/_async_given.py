@@ -1,16 +1,10 @@
 """Let Hypothesis run ``@given`` tests written as ``async def``.
 
-Hypothesis drives examples synchronously: it calls the test once per example and expects it to
-return ``None``. An ``async def`` test returns a coroutine instead, which Hypothesis rejects. The
-adapter below swaps the test's ``inner_test`` (the hook Hypothesis documents for exactly this) for a
-synchronous function that runs each example's coroutine to completion.
-
-When the test cases or the pytest plugin run the test, they say how each example's coroutine
-runs (:func:`examples_run_by`): on the test's loop, between its ``asyncSetUp`` and
-``asyncTearDown``, with the test's thread serving the example's ORM calls; elsewhere the
-example runs with :func:`asgiref.sync.async_to_sync`. Deadlines, shrinking, ``@example``, the
-example database and health checks see an ordinary synchronous test, and a failure surfaces as
-the example's own exception.
+Hypothesis calls a test once per example and expects ``None``, not a coroutine. The adapter swaps
+the test's ``inner_test`` (the hook Hypothesis documents for this) for a sync function that runs
+each example's coroutine: on the test's loop when the test cases or the pytest plugin say so
+(:func:`examples_run_by`), else with ``async_to_sync``. Shrinking, deadlines and the example
+database see an ordinary sync test.
 """
 
 from __future__ import annotations
