@@ -7,7 +7,7 @@ import threading
 import unittest
 from collections.abc import AsyncIterator, Callable
 
-from asgiref.sync import SyncToAsync, ThreadSensitiveContext, async_to_sync, sync_to_async
+from asgiref.sync import ThreadSensitiveContext, async_to_sync, sync_to_async
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connections
@@ -214,7 +214,7 @@ class SyncToAsyncOnTheTestLoopTests(AsyncAPITestCase):
         self.assertEqual(REQUEST_ID.get(), "set in sync code")
 
     @unittest.skipUnless(
-        "context" in inspect.signature(SyncToAsync.__init__).parameters,
+        "context" in inspect.signature(sync_to_async).parameters,
         "this asgiref's sync_to_async takes no context= (added in asgiref 3.10 or later)",
     )
     async def test_an_explicit_context_is_the_one_the_work_runs_in(self) -> None:
