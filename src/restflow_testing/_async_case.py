@@ -134,6 +134,7 @@ class AsyncTestMixin:
         loop = cls.__dict__.get("_class_loop")
         if loop is None:
             loop = cls._class_loop = LoopThread()
+            loop.record_as_sync_parent()
         return loop
 
     def execute_example(self, run_example: Callable[[], _T]) -> _T:

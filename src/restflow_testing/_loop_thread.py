@@ -52,8 +52,12 @@ class LoopThread:
             target=self._run_forever, name="restflow-testing event loop", daemon=True
         )
         self._thread.start()
-        # One sync call served from the start: asgiref then records this loop as the one that
-        # async_to_sync in sync code on this thread goes back to, from the first test on.
+
+    def record_as_sync_parent(self) -> None:
+        """Have asgiref record this loop as the one ``async_to_sync`` in sync code on the calling
+        thread goes back to (asgiref records it when it runs sync work handed off by the loop;
+        one sync call does it), so sync tests of a class find the class's loop from the first
+        test on, whatever ran before."""
         self.run(sync_to_async(_nothing)())
 
     def _run_forever(self) -> None:
