@@ -311,8 +311,8 @@ from asgiref.sync import sync_to_async
 
 
 async def runner() -> str:
-    # Under this plugin, thread-sensitive sync work runs in place on the test's own thread (with
-    # the test's connections); under pytest-asyncio it goes to asgiref's executor thread.
+    # Under this plugin, thread-sensitive sync work runs on the test's own thread (with the
+    # test's connections); under pytest-asyncio it goes to asgiref's executor thread.
     thread = await sync_to_async(threading.current_thread)()
     return "plugin" if thread is threading.main_thread() else "other"
 

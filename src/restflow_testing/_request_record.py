@@ -4,8 +4,8 @@ Django's test clients connect a receiver to ``template_rendered`` and ``got_requ
 for every request and disconnect it afterwards, which costs more than the rest of the client's
 own work. Here one receiver per signal is connected once, for the process, and records into the
 :class:`RequestRecord` of the request being served in the current context: the client makes the
-record current around the request, and the request's sync code sees it too, in place or on a
-worker thread, since asgiref carries the context there. Requests served concurrently (two
+record current around the request, and the request's sync code sees it too, on the test's
+thread or a worker thread, since asgiref carries the context there. Requests served concurrently (two
 client calls under ``asyncio.gather``) therefore keep separate records.
 """
 
