@@ -2,6 +2,8 @@
 
 import asyncio
 
+from asgiref.sync import async_to_sync
+
 from restflow_testing import AsyncAPISimpleTestCase, LeakedTaskError
 from tests.conftest import RunUnittest
 
@@ -53,3 +55,42 @@ def test_a_task_left_running_fails_the_test(run_unittest: RunUnittest) -> None:
     assert "leaky-task" in report.output
     assert "forever" in report.output
     assert cancelled == [True]
+
+
+def test_a_task_a_sync_test_leaves_through_async_to_sync_fails_it(
+    run_unittest: RunUnittest,
+) -> None:
+    # A sync test of the class reaches the class's loop through async_to_sync; a task it leaves
+    # there is found although the class has no async hooks.
+    cancelled: list[bool] = []
+
+    async def forever() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    async def start() -> asyncio.AbstractEventLoop:
+        asyncio.create_task(forever(), name="left-by-sync-code")  # noqa: RUF006
+        return asyncio.get_running_loop()
+
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    class Leaky(AsyncAPISimpleTestCase):
+        async def test_a_clean_async_test(self) -> None:
+            loops.append(asyncio.get_running_loop())
+
+        def test_b_clean_sync_test(self) -> None:
+            pass
+
+        def test_c_leaks_through_async_to_sync(self) -> None:
+            loops.append(async_to_sync(start)())
+
+    report = run_unittest(Leaky)
+    assert report.result.testsRun == 3
+    assert len(report.result.errors) == 1, report.output
+    assert "test_c_leaks_through_async_to_sync" in report.result.errors[0][0].id()
+    assert "left-by-sync-code" in report.output
+    assert cancelled == [True]
+    assert loops[0] is loops[1]  # async_to_sync in a sync test went to the class's loop

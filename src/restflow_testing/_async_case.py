@@ -186,8 +186,8 @@ class AsyncTestMixin:
 
     def _run_between_hooks(self, loop: LoopThread, body: Callable[[], _T], where: str) -> _T:
         """Run the sync ``body`` on this thread between the async hooks, each a call onto the
-        loop (``asyncSetUp`` only if the class has one; the end always, since sync code may
-        start tasks there through ``async_to_sync``)."""
+        loop when there is anything to run there: ``asyncSetUp``, ``asyncTearDown``, async
+        cleanups, or tasks to check (sync code may start them through ``async_to_sync``)."""
         existing: set[asyncio.Task[object]] = set()
         if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
             existing = loop.run(self._set_up())
@@ -196,7 +196,12 @@ class AsyncTestMixin:
             outcome = body()
             failed = False
         finally:
-            loop.run(self._finish(existing, failed, where))
+            if (
+                type(self).asyncTearDown is not AsyncTestMixin.asyncTearDown
+                or self._async_cleanups
+                or loop.has_tasks()
+            ):
+                loop.run(self._finish(existing, failed, where))
         return outcome
 
     async def _run_async_test(self, body: Callable[[], Awaitable[object]]) -> None:

@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 import functools
 import threading
+import weakref
 from collections.abc import Callable, Coroutine, Generator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -43,6 +44,8 @@ class LoopThread:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
+        self._tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self.loop.set_task_factory(self._make_task)
         self._served = ServedWork()
         self._workers = WorkerThreads()
         self.loop.set_default_executor(self._workers)
@@ -59,6 +62,30 @@ class LoopThread:
         one sync call does it), so sync tests of a class find the class's loop from the first
         test on, whatever ran before."""
         self.run(sync_to_async(_nothing)())
+
+    def _make_task(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        coroutine: Coroutine[Any, Any, Any] | Generator[Any, None, Any],
+        /,
+        **kwargs: Any,
+    ) -> asyncio.Task[Any]:
+        """The loop's task factory: asyncio's own tasks, recorded for :meth:`has_tasks`."""
+        task: asyncio.Task[Any] = asyncio.Task(coroutine, loop=loop, **kwargs)
+        self._tasks.add(task)
+        return task
+
+    def has_tasks(self) -> bool:
+        """Whether any task of the loop is unfinished; asked from another thread between calls,
+        to spare a call onto the loop when there is nothing to check there. ``True`` when code
+        under test replaced the loop's task factory (the record is then incomplete)."""
+        if self.loop.get_task_factory() != self._make_task:
+            return True
+        while True:
+            try:
+                return any(not task.done() for task in list(self._tasks))
+            except RuntimeError:  # the set changed while it was copied: ask again
+                continue
 
     def _run_forever(self) -> None:
         asyncio.set_event_loop(self.loop)

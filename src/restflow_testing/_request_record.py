@@ -5,8 +5,8 @@ for every request and disconnect it afterwards, which costs more than the rest o
 own work. Here one receiver per signal is connected once, for the process, and records into the
 :class:`RequestRecord` of the request being served in the current context: the client makes the
 record current around the request, and the request's sync code sees it too, on the test's
-thread or a worker thread, since asgiref carries the context there. Requests served concurrently (two
-client calls under ``asyncio.gather``) therefore keep separate records.
+thread or a worker thread, since asgiref carries the context there. Requests served
+concurrently (two client calls under ``asyncio.gather``) therefore keep separate records.
 """
 
 from __future__ import annotations
