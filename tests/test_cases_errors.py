@@ -8,6 +8,15 @@ from restflow_testing import AsyncAPISimpleTestCase, LeakedTaskError
 from tests.conftest import RunUnittest
 
 
+async def forever(cancelled: list[bool]) -> None:
+    """Sleep until cancelled, and record the cancellation."""
+    try:
+        await asyncio.sleep(3600)
+    except asyncio.CancelledError:
+        cancelled.append(True)
+        raise
+
+
 def test_plain_async_set_up_is_rejected(run_unittest: RunUnittest) -> None:
     class PlainAsyncSetUp(AsyncAPISimpleTestCase):
         def asyncSetUp(self) -> None:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -38,16 +47,9 @@ def test_async_set_up_named_set_up_is_rejected(run_unittest: RunUnittest) -> Non
 def test_a_task_left_running_fails_the_test(run_unittest: RunUnittest) -> None:
     cancelled: list[bool] = []
 
-    async def forever() -> None:
-        try:
-            await asyncio.sleep(3600)
-        except asyncio.CancelledError:
-            cancelled.append(True)
-            raise
-
     class Leaky(AsyncAPISimpleTestCase):
         async def test_leaks(self) -> None:
-            asyncio.create_task(forever(), name="leaky-task")  # noqa: RUF006
+            asyncio.create_task(forever(cancelled), name="leaky-task")  # noqa: RUF006
 
     report = run_unittest(Leaky)
     assert len(report.result.errors) == 1
@@ -64,15 +66,8 @@ def test_a_task_a_sync_test_leaves_through_async_to_sync_fails_it(
     # there is found although the class has no async hooks.
     cancelled: list[bool] = []
 
-    async def forever() -> None:
-        try:
-            await asyncio.sleep(3600)
-        except asyncio.CancelledError:
-            cancelled.append(True)
-            raise
-
     async def start() -> asyncio.AbstractEventLoop:
-        asyncio.create_task(forever(), name="left-by-sync-code")  # noqa: RUF006
+        asyncio.create_task(forever(cancelled), name="left-by-sync-code")  # noqa: RUF006
         return asyncio.get_running_loop()
 
     loops: list[asyncio.AbstractEventLoop] = []

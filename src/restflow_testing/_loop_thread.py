@@ -97,8 +97,9 @@ class LoopThread:
     def run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         """Run ``coroutine`` on the loop and return its result (or raise its exception).
 
-        The calling thread runs the coroutine's thread-sensitive sync work meanwhile, with its
-        own database connections. Call it from sync code: from inside a running loop it raises
+        Call it from the thread that made the loop thread, which runs the coroutine's
+        thread-sensitive sync work meanwhile, with its own database connections (another thread
+        gets ``RuntimeError``). Call it from sync code: from inside a running loop it raises
         ``RuntimeError`` (await the coroutine instead). Contextvars of the caller are seen by
         the coroutine; inside a Hypothesis example, so is the example's build context (``note``,
         ``event``, ``target`` and ``st.data()`` draws work in the coroutine).
@@ -111,6 +112,9 @@ class LoopThread:
         if self.loop.is_closed():
             coroutine.close()
             raise RuntimeError("This test loop is closed.")
+        if threading.get_ident() != self._served.owner:
+            coroutine.close()
+            raise RuntimeError("Only the thread that made this test loop may run coroutines on it.")
         future = asyncio.run_coroutine_threadsafe(
             _serving(self._served, _build_context(), coroutine), self.loop
         )
@@ -151,16 +155,16 @@ class ServedWork(Executor):
     """Sync work handed off by a loop's coroutines, run by the thread waiting in
     :meth:`serve_until`, one item at a time, in the order submitted.
 
-    Work submitted while no thread waits is run by the next :meth:`serve_until`, on any thread
-    (nested calls included): the executor stays open until :meth:`shutdown`.
+    That thread is the one that made the executor; work submitted while it does not wait is run
+    by its next :meth:`serve_until` (nested calls included): the executor stays open until
+    :meth:`shutdown`.
     """
 
     def __init__(self) -> None:
-        self._owner = threading.get_ident()
+        self.owner = threading.get_ident()
         self._ready = threading.Condition()
         self._queue: collections.deque[tuple[Future[Any], Callable[[], Any]]] = collections.deque()
         self._closed = False
-        self._serving: set[int] = set()
 
     def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
         """Queue ``fn(*args, **kwargs)`` for the serving thread; its future holds the outcome.
@@ -170,9 +174,8 @@ class ServedWork(Executor):
         ``CurrentThreadExecutor`` does: that thread would wait for itself.
         """
         future: Future[_T] = Future()
-        me = threading.get_ident()
         with self._ready:
-            if me == self._owner or me in self._serving:
+            if threading.get_ident() == self.owner:
                 raise RuntimeError(
                     "You cannot submit onto CurrentThreadExecutor from its own thread: sync code "
                     "on the test's thread started an event loop of its own (asyncio.run, say) "
@@ -189,25 +192,16 @@ class ServedWork(Executor):
         return future
 
     def serve_until(self, done: Future[Any]) -> None:
-        """Run queued work on this thread until ``done`` is done and nothing is queued."""
+        """Run queued work on this thread until ``done`` is done and nothing is queued. Call it
+        from the thread that made the executor (nested calls included)."""
+        if threading.get_ident() != self.owner:
+            raise RuntimeError("Only the thread that made this executor may serve it.")
 
         def wake(_: Future[Any]) -> None:
             with self._ready:
                 self._ready.notify_all()
 
         done.add_done_callback(wake)
-        me = threading.get_ident()
-        with self._ready:
-            outer = me in self._serving
-            self._serving.add(me)
-        try:
-            self._serve(done)
-        finally:
-            if not outer:
-                with self._ready:
-                    self._serving.discard(me)
-
-    def _serve(self, done: Future[Any]) -> None:
         while True:
             with self._ready:
                 while not self._queue and not done.done():
