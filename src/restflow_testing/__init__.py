@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from restflow_testing._leaked_tasks import LeakedTaskError
+    from restflow_testing._request_timeout import RequestTimeout
     from restflow_testing.cases import (
         AsyncAPILiveServerTestCase,
         AsyncAPISimpleTestCase,
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from restflow_testing.encoding import CustomFormat, JSONData, JSONValue, MultipartData
     from restflow_testing.factory import AsyncAPIRequestFactory, force_authenticate
     from restflow_testing.response import APIResponse
+    from restflow_testing.websocket import WebSocketDisconnect, WebSocketSession, WebSocketTimeout
 
 __all__ = [
     "APIResponse",
@@ -33,6 +35,10 @@ __all__ = [
     "JSONValue",
     "LeakedTaskError",
     "MultipartData",
+    "RequestTimeout",
+    "WebSocketDisconnect",
+    "WebSocketSession",
+    "WebSocketTimeout",
     "force_authenticate",
 ]
 
@@ -49,6 +55,10 @@ _MODULE_OF = {
     "JSONValue": "restflow_testing.encoding",
     "LeakedTaskError": "restflow_testing._leaked_tasks",
     "MultipartData": "restflow_testing.encoding",
+    "RequestTimeout": "restflow_testing._request_timeout",
+    "WebSocketDisconnect": "restflow_testing.websocket",
+    "WebSocketSession": "restflow_testing.websocket",
+    "WebSocketTimeout": "restflow_testing.websocket",
     "force_authenticate": "restflow_testing.factory",
 }
 

@@ -28,10 +28,12 @@ from restflow_testing._asgi_scope import (
     credential_headers,
     query_string,
     request_scope,
+    websocket_scope,
 )
 from restflow_testing._client_handler import ForceAuthAsyncClientHandler
 from restflow_testing._loop_thread import running_loop
 from restflow_testing._request_record import RequestRecord
+from restflow_testing._request_timeout import within_timeout
 from restflow_testing.encoding import (
     CustomFormat,
     EncodedBody,
@@ -41,6 +43,7 @@ from restflow_testing.encoding import (
     encode_data,
 )
 from restflow_testing.response import APIResponse, as_api_response
+from restflow_testing.websocket import DEFAULT_TIMEOUT, ASGIApplication, WebSocketSession
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -115,8 +118,11 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **defaults: Any,
     ) -> None:
+        self.timeout = _checked_timeout(timeout)
+        """Seconds each request may take (``timeout=`` of a call overrides it); ``None``: no limit."""
         if query_params:
             defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
         super().__init__(enforce_csrf_checks, raise_request_exception, headers=headers, **defaults)
@@ -248,6 +254,29 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None,
         query_string: str | None,
         extra: dict[str, Any],
+        timeout: float | None = None,
+    ) -> APIResponse:
+        limit = self.timeout if timeout is None else _checked_timeout(timeout)
+        sending = self._send_and_follow(
+            method, path, body, content_type, follow, secure, headers, query_params, query_string,
+            extra,
+        )  # fmt: skip
+        if limit is None:
+            return await sending
+        return await within_timeout(sending, limit, method, str(path))
+
+    async def _send_and_follow(
+        self,
+        method: str,
+        path: URLPath,
+        body: bytes,
+        content_type: str | None,
+        follow: bool,
+        secure: bool,
+        headers: Mapping[str, str] | None,
+        query_params: QueryData | None,
+        query_string: str | None,
+        extra: dict[str, Any],
     ) -> APIResponse:
         scope = request_scope(
             method, path, body, content_type, secure, headers, query_params, query_string, extra
@@ -296,6 +325,38 @@ class AsyncAPIClient(AsyncClient):
             if len(chain) > 20:
                 raise RedirectCycleError("Too many redirects.", last_response=response)
         return response
+
+    # WebSockets --------------------------------------------------------------------
+
+    def websocket_connect(
+        self,
+        path: URLPath,
+        subprotocols: Sequence[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        app: ASGIApplication | None = None,
+        *,
+        query_params: QueryData | None = None,
+        secure: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+        **extra: Any,
+    ) -> WebSocketSession:
+        """A WebSocket session with ``app`` (default: ``settings.ASGI_APPLICATION``), used as
+        ``async with client.websocket_connect("/ws/") as ws:``.
+
+        The handshake carries what this client's requests carry: its default headers,
+        :meth:`credentials`, its cookies (so a session login) and ``headers=``/WSGI-style
+        keywords; after :meth:`force_authenticate` the scope's ``user`` is the forced user,
+        which Channels' ``AuthMiddleware`` leaves in place. ``timeout`` is how long each
+        receive (and the handshake) waits by default.
+        """
+        http = request_scope("GET", path, b"", None, secure, headers, query_params, None, extra)
+        scope = websocket_scope(
+            assemble(http, self.defaults, self._credential_headers, cookie_header(self.cookies)),
+            subprotocols or (),
+        )
+        if self.handler._force_user is not None:
+            scope["user"] = self.handler._force_user
+        return WebSocketSession(app, scope, timeout=timeout)
 
     # Verbs -------------------------------------------------------------------------
 
@@ -986,3 +1047,9 @@ class AsyncAPIClient(AsyncClient):
         return await self._send(
             "OPTIONS", path, body, ctype, follow, secure, headers, query_params, None, extra
         )
+
+
+def _checked_timeout(timeout: float | None) -> float | None:
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}.")
+    return timeout

@@ -1,0 +1,124 @@
+"""Request timeouts: a request that runs past its deadline fails, showing where the view waited.
+
+An async view is interrupted at the deadline, as ``asyncio.timeout`` interrupts any coroutine.
+Sync code (a sync view, or ``sync_to_async`` work an async view waits for) cannot be interrupted:
+the request runs to its end and then fails, with the stack the sync code had at the deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import traceback
+from collections.abc import Coroutine, Iterator
+from types import CodeType, FrameType
+from typing import Any, Final, TypeVar
+
+from asgiref.sync import SyncToAsync
+
+_T = TypeVar("_T")
+
+_WAITS_FOR_SYNC_WORK: Final[CodeType] = SyncToAsync.__call__.__code__
+_RUNS_SYNC_WORK: Final[CodeType] = SyncToAsync.thread_handler.__code__
+_RECHECK: Final = 0.05
+"""Seconds between looks at a request whose sync work overran, to interrupt what follows it."""
+
+
+class RequestTimeout(TimeoutError):
+    """A request did not finish within its ``timeout``; the message names the method, the path
+    and where the view was at the deadline."""
+
+    def __init__(self, message: str, *, method: str, path: str, timeout: float) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.timeout = timeout
+
+
+async def within_timeout(
+    request: Coroutine[Any, Any, _T], timeout: float, method: str, path: str
+) -> _T:
+    """Await ``request`` in the calling task; :class:`RequestTimeout` after ``timeout`` seconds.
+
+    Cancellation from outside (``asyncio.wait_for`` around the call, say) passes through as
+    without a timeout.
+    """
+    loop = asyncio.get_running_loop()
+    overrun: list[str] = []  # where sync work was at the deadline, when it overran
+
+    def at_deadline() -> None:
+        chain = list(_awaited_frames(request))
+        if chain and chain[-1].f_code is _WAITS_FOR_SYNC_WORK:
+            if not overrun:
+                overrun.append(_format_sync_stacks() or _format(chain))
+            recheck[0] = loop.call_later(_RECHECK, at_deadline)
+        else:
+            stack.append(_format(chain))
+            deadline.reschedule(loop.time())
+
+    stack: list[str] = []  # where the request waited when it was interrupted
+    deadline = asyncio.timeout(None)
+    recheck = [loop.call_later(timeout, at_deadline)]
+    try:
+        async with deadline:
+            result = await request
+    except TimeoutError as exc:
+        if not deadline.expired():
+            raise
+        where = stack[-1] if stack else "(no stack)"
+        if overrun:
+            where = f"{where}\nBefore that, its sync work overran the deadline at:\n{overrun[0]}"
+        raise RequestTimeout(
+            f"{method} {path} did not finish within its timeout of {timeout:g} s and was "
+            f"interrupted. At the deadline the view was waiting at:\n{where}",
+            method=method,
+            path=path,
+            timeout=timeout,
+        ) from None
+    finally:
+        recheck[0].cancel()
+    if overrun:
+        raise RequestTimeout(
+            f"{method} {path} did not finish within its timeout of {timeout:g} s. Its sync code "
+            "cannot be interrupted, so the request ran to its end; its response is discarded. "
+            f"At the deadline the sync code was at:\n{overrun[0]}",
+            method=method,
+            path=path,
+            timeout=timeout,
+        )
+    return result
+
+
+def _awaited_frames(awaitable: object) -> Iterator[FrameType]:
+    """The frames of a suspended coroutine and of what it awaits, outermost first; awaited
+    tasks (``asyncio.wait_for``'s, say) are followed into their coroutine."""
+    current: object = awaitable
+    while current is not None:
+        if isinstance(current, asyncio.Task):
+            current = current.get_coro()
+            continue
+        frame = getattr(current, "cr_frame", None) or getattr(current, "gi_frame", None)
+        if frame is None:
+            return
+        yield frame
+        current = getattr(current, "cr_await", None) or getattr(current, "gi_yieldfrom", None)
+
+
+def _format(frames: list[FrameType]) -> str:
+    summary = traceback.StackSummary.extract((frame, frame.f_lineno) for frame in frames)
+    return "".join(summary.format()).rstrip()
+
+
+def _format_sync_stacks() -> str:
+    """The stacks of the threads running sync work handed off by an event loop (asgiref's
+    ``thread_handler`` and what it called), each from the handed-off function down."""
+    stacks: list[str] = []
+    for frame in sys._current_frames().values():
+        frames: list[FrameType] = []
+        walked: FrameType | None = frame
+        while walked is not None and walked.f_code is not _RUNS_SYNC_WORK:
+            frames.append(walked)
+            walked = walked.f_back
+        if walked is not None and frames:
+            stacks.append(_format(frames[::-1]))
+    return "\n".join(stacks)
