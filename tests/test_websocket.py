@@ -5,21 +5,22 @@ Channels consumers routed by ``tests/project/asgi_websocket.py``.
 """
 
 import asyncio
-import json
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from restflow_testing import (
     AsyncAPIClient,
+    AsyncAPILiveServerTestCase,
     AsyncAPISimpleTestCase,
     AsyncAPITestCase,
+    AsyncAPITransactionTestCase,
     WebSocketDisconnect,
     WebSocketSession,
     WebSocketTimeout,
@@ -228,7 +229,7 @@ class TheHandshake(AsyncAPITestCase):
     """What the handshake carries from the client."""
 
     async def asyncSetUp(self) -> None:
-        self.user = await User.objects.acreate_user("ada", password="pw")
+        self.user = await sync_to_async(User.objects.create_user)("ada", password="pw")
 
     async def describe(self, client: AsyncAPIClient, **kwargs: Any) -> dict[str, Any]:
         async with client.websocket_connect("/echo/", app=plain_echo, **kwargs) as ws:
@@ -254,10 +255,14 @@ class TheHandshake(AsyncAPITestCase):
             secure=True,
         )
         headers = described["headers"]
-        self.assertEqual(
-            {name: headers[name] for name in ("x-default", "x-client", "authorization", "x-trace", "x-extra")},
-            {"x-default": "d", "x-client": "c", "authorization": "Token abc", "x-trace": "t", "x-extra": "e"},
-        )
+        expected = {
+            "x-default": "d",
+            "x-client": "c",
+            "authorization": "Token abc",
+            "x-trace": "t",
+            "x-extra": "e",
+        }
+        self.assertEqual({name: headers[name] for name in expected}, expected)
         self.assertEqual((headers["upgrade"], headers["host"]), ("websocket", "testserver"))
         self.assertEqual(described["query_string"], "room=lobby")
         self.assertEqual(described["scheme"], "wss")
@@ -274,6 +279,9 @@ class TheHandshake(AsyncAPITestCase):
         self.assertEqual(described["headers"]["sec-websocket-protocol"], "a, b")
 
 
+NAMES = st.from_regex(r"[a-z]{1,12}", fullmatch=True)
+
+
 class DatabaseWork(AsyncAPITestCase):
     """The application's async ORM work runs in the test's transaction and is rolled back."""
 
@@ -288,13 +296,15 @@ class DatabaseWork(AsyncAPITestCase):
         self.assertTrue(await Tag.objects.filter(pk=pk, name="made-by-the-app").aexists())
 
     async def test_nothing_of_the_test_before_is_left(self) -> None:
-        self.assertEqual(
-            [tag.name async for tag in Tag.objects.all()], ["made-by-the-test"]
-        )
+        self.assertEqual([tag.name async for tag in Tag.objects.all()], ["made-by-the-test"])
 
     @settings(max_examples=15, deadline=None)
-    @given(names=st.lists(st.from_regex(r"[a-z]{1,12}", fullmatch=True), min_size=1, max_size=3, unique=True))
-    async def test_each_example_has_its_own_connection_and_savepoint(self, names: list[str]) -> None:
+    @given(
+        st.lists(st.from_regex(r"[a-z]{1,12}", fullmatch=True), min_size=1, max_size=3, unique=True)
+    )
+    async def test_each_example_has_its_own_connection_and_savepoint(
+        self, names: list[str]
+    ) -> None:
         async with self.client.websocket_connect("/echo/", app=plain_echo) as ws:
             counts = []
             for name in names:
@@ -302,8 +312,6 @@ class DatabaseWork(AsyncAPITestCase):
                 counts.append(int((await ws.receive_text()).split(":")[1]))
         # One row from asyncSetUp; none from an earlier example.
         self.assertEqual(counts, list(range(2, 2 + len(names))))
-
-
 
 
 @pytest.mark.django_db
@@ -321,3 +329,31 @@ async def test_the_pytest_plugins_client_fixture_opens_sessions(
 @pytest.mark.django_db
 async def test_the_pytest_plugin_rolled_back_the_sessions_rows() -> None:
     assert await Tag.objects.acount() == 0
+
+
+class OpenedInAsyncSetUp(AsyncAPITestCase):
+    """A session opened in ``asyncSetUp`` serves the test: one loop for both."""
+
+    async def asyncSetUp(self) -> None:
+        session = self.client.websocket_connect("/echo/", app=plain_echo)
+        self.ws = await session.__aenter__()
+        self.addAsyncCleanup(session.__aexit__, None, None, None)
+
+    async def test_the_session_from_set_up_answers(self) -> None:
+        await self.ws.send_text("tag:from-set-up-session")
+        self.assertEqual((await self.ws.receive_text()).split(":")[1], "1")
+
+
+class InATransactionTestCase(AsyncAPITransactionTestCase):
+    async def test_the_applications_rows_are_committed_and_flushed_after(self) -> None:
+        await Tag.objects.acreate(name="committed")
+        async with self.client.websocket_connect("/echo/", app=plain_echo) as ws:
+            await ws.send_text("tag:also-committed")
+            self.assertEqual((await ws.receive_text()).split(":")[1], "2")
+
+
+class InALiveServerTestCase(AsyncAPILiveServerTestCase):
+    async def test_sessions_work_beside_the_live_server(self) -> None:
+        async with self.client.websocket_connect("/echo/", app=plain_echo) as ws:
+            await ws.send_text("tag:live")
+            self.assertEqual((await ws.receive_text()).split(":")[1], "1")

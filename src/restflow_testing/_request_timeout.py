@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Coroutine, Iterator
 from types import CodeType, FrameType
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from asgiref.sync import SyncToAsync
 
@@ -36,9 +36,9 @@ class RequestTimeout(TimeoutError):
 
 
 async def within_timeout(
-    request: Coroutine[Any, Any, _T], timeout: float, method: str, path: str
+    request: Coroutine[Any, Any, _T], seconds: float, method: str, path: str
 ) -> _T:
-    """Await ``request`` in the calling task; :class:`RequestTimeout` after ``timeout`` seconds.
+    """Await ``request`` in the calling task; :class:`RequestTimeout` after ``seconds``.
 
     Cancellation from outside (``asyncio.wait_for`` around the call, say) passes through as
     without a timeout.
@@ -58,33 +58,33 @@ async def within_timeout(
 
     stack: list[str] = []  # where the request waited when it was interrupted
     deadline = asyncio.timeout(None)
-    recheck = [loop.call_later(timeout, at_deadline)]
+    recheck = [loop.call_later(seconds, at_deadline)]
     try:
         async with deadline:
             result = await request
-    except TimeoutError as exc:
+    except TimeoutError:
         if not deadline.expired():
             raise
         where = stack[-1] if stack else "(no stack)"
         if overrun:
             where = f"{where}\nBefore that, its sync work overran the deadline at:\n{overrun[0]}"
         raise RequestTimeout(
-            f"{method} {path} did not finish within its timeout of {timeout:g} s and was "
+            f"{method} {path} did not finish within its timeout of {seconds:g} s and was "
             f"interrupted. At the deadline the view was waiting at:\n{where}",
             method=method,
             path=path,
-            timeout=timeout,
+            timeout=seconds,
         ) from None
     finally:
         recheck[0].cancel()
     if overrun:
         raise RequestTimeout(
-            f"{method} {path} did not finish within its timeout of {timeout:g} s. Its sync code "
+            f"{method} {path} did not finish within its timeout of {seconds:g} s. Its sync code "
             "cannot be interrupted, so the request ran to its end; its response is discarded. "
             f"At the deadline the sync code was at:\n{overrun[0]}",
             method=method,
             path=path,
-            timeout=timeout,
+            timeout=seconds,
         )
     return result
 
@@ -95,7 +95,7 @@ def _awaited_frames(awaitable: object) -> Iterator[FrameType]:
     current: object = awaitable
     while current is not None:
         if isinstance(current, asyncio.Task):
-            current = current.get_coro()
+            current = cast("object", current.get_coro())
             continue
         frame = getattr(current, "cr_frame", None) or getattr(current, "gi_frame", None)
         if frame is None:

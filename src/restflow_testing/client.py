@@ -122,7 +122,7 @@ class AsyncAPIClient(AsyncClient):
         **defaults: Any,
     ) -> None:
         self.timeout = _checked_timeout(timeout)
-        """Seconds each request may take (``timeout=`` of a call overrides it); ``None``: no limit."""
+        """Seconds a request may take (a call's ``timeout=`` overrides it); ``None``: no limit."""
         if query_params:
             defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
         super().__init__(enforce_csrf_checks, raise_request_exception, headers=headers, **defaults)

@@ -208,21 +208,21 @@ class WebSocketSession:
             return True
         return False
 
-    async def _next_frame(self, timeout: float | None) -> Message:
-        message = await self._next_message(self._timeout(timeout), "a message")
+    async def _next_frame(self, seconds: float | None) -> Message:
+        message = await self._next_message(self._timeout(seconds), "a message")
         if message["type"] == "websocket.send":
             return message
         raise self._disconnect(message, rejected=False)
 
-    async def _next_message(self, timeout: float, waiting_for: str) -> Message:
+    async def _next_message(self, seconds: float, waiting_for: str) -> Message:
         if self._closed_by_app is not None:
             raise self._disconnect(self._closed_by_app, rejected=False)
         if not self._from_app:
             try:
-                await self._arrived(timeout)
+                await self._arrived(seconds)
             except TimeoutError:
                 raise WebSocketTimeout(
-                    f"Waited {timeout:g} s for {waiting_for} from the WebSocket application at "
+                    f"Waited {seconds:g} s for {waiting_for} from the WebSocket application at "
                     f"{self.path}; nothing came. The session is still open: receive again, or "
                     "pass a longer timeout=."
                 ) from None
@@ -235,11 +235,11 @@ class WebSocketSession:
             self._closed_by_app = message
         return message
 
-    async def _arrived(self, timeout: float) -> None:
-        """Wait until the application has sent a message, at most ``timeout`` seconds."""
+    async def _arrived(self, seconds: float) -> None:
+        """Wait until the application has sent a message, at most ``seconds``."""
         arrival = self._arrival = asyncio.get_running_loop().create_future()
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(seconds):
                 await arrival
         finally:
             self._arrival = None
@@ -323,16 +323,25 @@ class WebSocketSession:
         code = int(message.get("code") or 1000)
         reason = str(message.get("reason") or "")
         if rejected:
-            text = f"The WebSocket application rejected the handshake to {self.path} (close code {code}{_reason(reason)})."
+            text = (
+                f"The WebSocket application rejected the handshake to {self.path} "
+                f"(close code {code}{_reason(reason)})."
+            )
             if not any(name == b"origin" for name, _ in self.scope["headers"]):
                 text += (
                     " If it checks the Origin header (Channels' AllowedHostsOriginValidator), "
                     "pass headers={'Origin': 'http://testserver'}."
                 )
         elif message is self._closed_by_app and message.get("code") == _ABNORMAL_CLOSURE:
-            text = f"The WebSocket application for {self.path} finished without closing the connection."
+            text = (
+                f"The WebSocket application for {self.path} finished without closing the "
+                "connection."
+            )
         else:
-            text = f"The WebSocket application closed the connection to {self.path} (close code {code}{_reason(reason)})."
+            text = (
+                f"The WebSocket application closed the connection to {self.path} "
+                f"(close code {code}{_reason(reason)})."
+            )
         return WebSocketDisconnect(code, reason, message=text)
 
 
@@ -366,7 +375,8 @@ def project_application() -> ASGIApplication:
             application = import_string(path)
         except ImportError as exc:
             raise ImproperlyConfigured(
-                f"ASGI_APPLICATION {path!r} cannot be imported ({exc}); fix the setting or pass app=."
+                f"ASGI_APPLICATION {path!r} cannot be imported ({exc}); fix the setting or pass "
+                "app=."
             ) from exc
         _applications[path] = application
     return application
@@ -384,7 +394,7 @@ async def _check_connections_open(path: str) -> None:
     """Fail clearly when the application closed a test database connection inside the test's
     transaction, which Django's ``close_old_connections`` does (Django ticket #30448) on every
     database but SQLite's in-memory test database, which Django never closes."""
-    if all("sqlite" in database["ENGINE"] for database in settings.DATABASES.values()):
+    if all("sqlite" in str(database.get("ENGINE")) for database in settings.DATABASES.values()):
         return
     closed = await sync_to_async(_connections_closed_in_transaction)()
     if closed:

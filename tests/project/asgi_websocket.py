@@ -2,20 +2,29 @@
 through Channels' ``AuthMiddlewareStack`` and ``URLRouter``, as a Channels project writes it."""
 
 import os
+from typing import Any, cast
 
 from channels.auth import AuthMiddlewareStack
+from channels.consumer import AsyncConsumer
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.core.asgi import get_asgi_application
-from django.urls import path
+from django.urls import URLPattern, path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.project.settings")
 
-from tests.project.app.consumers import AsyncTagConsumer, SyncTagConsumer  # noqa: E402
-from tests.project.app.consumers_websocket import (  # noqa: E402
+from tests.project.app.consumers import AsyncTagConsumer, SyncTagConsumer
+from tests.project.app.consumers_websocket import (
     ArticleFeedConsumer,
     ChatConsumer,
     WhoAmIConsumer,
 )
+
+
+
+def route(pattern: str, consumer: type[AsyncConsumer]) -> URLPattern:
+    """A URL route to a consumer (Django's ``path()`` types its target as a view)."""
+    return path(pattern, cast("Any", consumer.as_asgi()))
+
 
 application = ProtocolTypeRouter(
     {
@@ -23,11 +32,11 @@ application = ProtocolTypeRouter(
         "websocket": AuthMiddlewareStack(
             URLRouter(
                 [
-                    path("ws/whoami/", WhoAmIConsumer.as_asgi()),
-                    path("ws/chat/", ChatConsumer.as_asgi()),
-                    path("ws/articles/", ArticleFeedConsumer.as_asgi()),
-                    path("ws/tags/sync/", SyncTagConsumer.as_asgi()),
-                    path("ws/tags/async/", AsyncTagConsumer.as_asgi()),
+                    route("ws/whoami/", WhoAmIConsumer),
+                    route("ws/chat/", ChatConsumer),
+                    route("ws/articles/", ArticleFeedConsumer),
+                    route("ws/tags/sync/", SyncTagConsumer),
+                    route("ws/tags/async/", AsyncTagConsumer),
                 ]
             )
         ),

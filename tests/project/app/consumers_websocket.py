@@ -55,7 +55,9 @@ class ArticleFeedConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"created": event["id"], "title": event["title"]})
 
 
-def broadcast_article(sender: type[Article], instance: Article, created: bool, **kwargs: Any) -> None:
+def broadcast_article(
+    sender: type[Article], instance: Article, created: bool, **kwargs: Any
+) -> None:
     """A ``post_save`` receiver that tells :data:`ARTICLES_GROUP` of new articles, from sync
     code, as REST Live's signal handlers do."""
     from asgiref.sync import async_to_sync

@@ -26,7 +26,7 @@ async def plain_echo(scope: Message, receive: Receive, send: Send) -> None:
     message = await receive()
     if message["type"] != "websocket.connect":
         raise ValueError(f"expected websocket.connect, got {message['type']}")
-    offered = scope.get("subprotocols") or []
+    offered: list[str] = scope.get("subprotocols") or []
     await send({"type": "websocket.accept", "subprotocol": offered[0] if offered else None})
     while True:
         message = await receive()
