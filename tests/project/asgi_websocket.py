@@ -2,12 +2,14 @@
 through Channels' ``AuthMiddlewareStack`` and ``URLRouter``, as a Channels project writes it."""
 
 import os
+from collections.abc import Callable
 from typing import Any, cast
 
 from channels.auth import AuthMiddlewareStack
 from channels.consumer import AsyncConsumer
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.core.asgi import get_asgi_application
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.project.settings")
@@ -20,10 +22,10 @@ from tests.project.app.consumers_websocket import (
 )
 
 
-
 def route(pattern: str, consumer: type[AsyncConsumer]) -> URLPattern:
     """A URL route to a consumer (Django's ``path()`` types its target as a view)."""
-    return path(pattern, cast("Any", consumer.as_asgi()))
+    view: Callable[..., HttpResponseBase] = cast("Any", consumer.as_asgi())
+    return path(pattern, view)
 
 
 application = ProtocolTypeRouter(
