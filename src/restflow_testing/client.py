@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any, Final, Literal, cast, overload
@@ -26,19 +26,16 @@ from restflow_testing._asgi_scope import (
     assemble,
     cookie_header,
     credential_headers,
-    query_string,
-    request_scope,
 )
 from restflow_testing._client_handler import ForceAuthAsyncClientHandler
 from restflow_testing._loop_thread import running_loop
+from restflow_testing._request_encoding import APIRequestEncoding, VerbRequest
 from restflow_testing._request_record import RequestRecord
 from restflow_testing.encoding import (
     CustomFormat,
-    EncodedBody,
     JSONData,
     MultipartData,
     RawBody,
-    encode_data,
 )
 from restflow_testing.response import APIResponse, as_api_response
 
@@ -46,7 +43,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.sessions.backends.base import SessionBase
-    from rest_framework.renderers import BaseRenderer
 
 __all__ = ["AsyncAPIClient", "QueryData", "URLPath"]
 
@@ -64,7 +60,7 @@ _KEEP_METHOD: Final = frozenset({HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMA
 _HAS_ASYNC_AUTH: Final = hasattr(ClientMixin, "alogin")
 
 
-class AsyncAPIClient(AsyncClient):
+class AsyncAPIClient(APIRequestEncoding, AsyncClient):
     """An async test client for DRF APIs, a drop-in for Django's ``AsyncClient`` and DRF's
     ``APIClient``. Every request runs through the project's ASGI stack (middleware, URL
     routing, the view, async or sync) in the calling event loop.
@@ -98,12 +94,6 @@ class AsyncAPIClient(AsyncClient):
     unless ``raise_request_exception=False``, in which case the 500 response carries it in
     ``exc_info``. ``query_params=`` works on every supported Django version.
     """
-
-    default_format: str | None = None
-    """The format used when a request passes none; ``None``: ``TEST_REQUEST_DEFAULT_FORMAT``."""
-
-    renderer_classes_list: Sequence[type[BaseRenderer]] | None = None
-    """Renderers that provide formats; ``None``: ``TEST_REQUEST_RENDERER_CLASSES``."""
 
     handler: ForceAuthAsyncClientHandler
     cookies: SimpleCookie
@@ -197,15 +187,6 @@ class AsyncAPIClient(AsyncClient):
 
     # Sending -----------------------------------------------------------------------
 
-    def _encode(self, data: object, format: str | None, content_type: str | None) -> EncodedBody:
-        return encode_data(
-            data,
-            format,
-            content_type,
-            default_format=self.default_format,
-            renderer_classes=self.renderer_classes_list,
-        )
-
     async def request(self, **request: Any) -> APIResponse:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request built from ASGI scope keys (``method``, ``path``, ``headers``...),
         adding the client's defaults, credentials and cookies, and return its response."""
@@ -236,60 +217,36 @@ class AsyncAPIClient(AsyncClient):
             self.cookies.update(response.cookies)
         return response
 
-    async def _send(
-        self,
-        method: str,
-        path: URLPath,
-        body: bytes,
-        content_type: str | None,
-        follow: bool,
-        secure: bool,
-        headers: Mapping[str, str] | None,
-        query_params: QueryData | None,
-        query_string: str | None,
-        extra: dict[str, Any],
-    ) -> APIResponse:
-        scope = request_scope(
-            method, path, body, content_type, secure, headers, query_params, query_string, extra
-        )
-        response = await self.request(**scope)
+    async def _send(self, request: VerbRequest, follow: bool) -> APIResponse:
+        response = await self.request(**request.scope())
         if follow:
-            response = await self._follow(response, body, content_type, secure, headers, extra)
+            response = await self._follow(response, request)
         return response
 
-    async def _follow(
-        self,
-        response: APIResponse,
-        body: bytes,
-        content_type: str | None,
-        secure: bool,
-        headers: Mapping[str, str] | None,
-        extra: dict[str, Any],
-    ) -> APIResponse:
+    async def _follow(self, response: APIResponse, request: VerbRequest) -> APIResponse:
         chain: list[tuple[str, int]] = []
         while response.status_code in _REDIRECTS:
             location = response["Location"]
             chain.append((location, response.status_code))
             url = urlsplit(location)
-            redirect_extra = dict(extra)
+            secure = request.secure
+            extra = dict(request.extra)
             if url.scheme:
                 secure = url.scheme == "https"
             if url.hostname:
-                redirect_extra["HTTP_HOST"] = url.hostname
-                redirect_extra["SERVER_NAME"] = url.hostname
+                extra["HTTP_HOST"] = url.hostname
+                extra["SERVER_NAME"] = url.hostname
             if url.port:
-                redirect_extra["SERVER_PORT"] = str(url.port)
+                extra["SERVER_PORT"] = str(url.port)
             path = url.path or "/"
             if not path.startswith("/"):
                 path = urljoin(response.request["path"], path)
-            if response.status_code in _KEEP_METHOD:
-                method = response.request["method"]
-            else:
-                method, body, content_type = "GET", b"", None
-            scope = request_scope(
-                method, path, body, content_type, secure, headers, None, url.query, redirect_extra
+            request = request._replace(
+                path=path, secure=secure, query_params=None, query_string=url.query, extra=extra
             )
-            response = await self.request(**scope)
+            if response.status_code not in _KEEP_METHOD:
+                request = request._replace(method="GET", body=b"", content_type=None)
+            response = await self.request(**request.scope())
             response.redirect_chain = chain
             if chain[-1] in chain[:-1]:
                 raise RedirectCycleError("Redirect loop detected.", last_response=response)
@@ -311,18 +268,8 @@ class AsyncAPIClient(AsyncClient):
         **extra: Any,
     ) -> APIResponse:
         """Send a GET request; ``data`` (or ``query_params``, not both) is the query string."""
-        return await self._send(
-            "GET",
-            path,
-            b"",
-            None,
-            follow,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
-        )
+        request = self._with_query("GET", path, data, secure, headers, query_params, extra)
+        return await self._send(request, follow)
 
     async def head(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
@@ -336,18 +283,8 @@ class AsyncAPIClient(AsyncClient):
         **extra: Any,
     ) -> APIResponse:
         """Send a HEAD request; ``data`` (or ``query_params``, not both) is the query string."""
-        return await self._send(
-            "HEAD",
-            path,
-            b"",
-            None,
-            follow,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
-        )
+        request = self._with_query("HEAD", path, data, secure, headers, query_params, extra)
+        return await self._send(request, follow)
 
     async def trace(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
@@ -361,18 +298,8 @@ class AsyncAPIClient(AsyncClient):
         **extra: Any,
     ) -> APIResponse:
         """Send a TRACE request; ``data`` (or ``query_params``, not both) is the query string."""
-        return await self._send(
-            "TRACE",
-            path,
-            b"",
-            None,
-            follow,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
-        )
+        request = self._with_query("TRACE", path, data, secure, headers, query_params, extra)
+        return await self._send(request, follow)
 
     async def generic(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
@@ -388,20 +315,12 @@ class AsyncAPIClient(AsyncClient):
         **extra: Any,
     ) -> APIResponse:
         """Send a request with any method and ``data`` as the raw body."""
-        body = data.encode(settings.DEFAULT_CHARSET) if isinstance(data, str) else data
-        return await self._send(
-            method.upper(),
-            path,
-            body,
-            content_type if body else None,
-            follow,
-            secure,
-            headers,
-            query_params,
-            None,
-            extra,
+        request = self._with_raw_body(
+            method, path, data, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def post(
         self,
@@ -416,6 +335,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def post(
         self,
@@ -444,6 +364,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def post(
         self,
@@ -458,6 +379,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def post(
         self,
@@ -472,6 +394,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def post(
         self,
@@ -514,11 +437,12 @@ class AsyncAPIClient(AsyncClient):
         **extra: Any,
     ) -> APIResponse:
         """Send a POST request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "POST", path, body, ctype, follow, secure, headers, query_params, None, extra
+        request = self._with_body(
+            "POST", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def put(
         self,
@@ -533,6 +457,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def put(
         self,
@@ -561,6 +486,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def put(
         self,
@@ -575,6 +501,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def put(
         self,
@@ -589,6 +516,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def put(
         self,
@@ -631,11 +559,12 @@ class AsyncAPIClient(AsyncClient):
         **extra: Any,
     ) -> APIResponse:
         """Send a PUT request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "PUT", path, body, ctype, follow, secure, headers, query_params, None, extra
+        request = self._with_body(
+            "PUT", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def patch(
         self,
@@ -650,6 +579,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def patch(
         self,
@@ -678,6 +608,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def patch(
         self,
@@ -692,6 +623,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def patch(
         self,
@@ -706,6 +638,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def patch(
         self,
@@ -748,11 +681,12 @@ class AsyncAPIClient(AsyncClient):
         **extra: Any,
     ) -> APIResponse:
         """Send a PATCH request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "PATCH", path, body, ctype, follow, secure, headers, query_params, None, extra
+        request = self._with_body(
+            "PATCH", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def delete(
         self,
@@ -767,6 +701,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def delete(
         self,
@@ -795,6 +730,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def delete(
         self,
@@ -809,6 +745,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def delete(
         self,
@@ -823,6 +760,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def delete(
         self,
@@ -865,11 +803,12 @@ class AsyncAPIClient(AsyncClient):
         **extra: Any,
     ) -> APIResponse:
         """Send a DELETE request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "DELETE", path, body, ctype, follow, secure, headers, query_params, None, extra
+        request = self._with_body(
+            "DELETE", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def options(
         self,
@@ -884,6 +823,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def options(
         self,
@@ -912,6 +852,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def options(
         self,
@@ -926,6 +867,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def options(
         self,
@@ -940,6 +882,7 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def options(
         self,
@@ -981,8 +924,8 @@ class AsyncAPIClient(AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse:
-        """Send a OPTIONS request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "OPTIONS", path, body, ctype, follow, secure, headers, query_params, None, extra
+        """Send an OPTIONS request; ``data`` is encoded as described in the class docstring."""
+        request = self._with_body(
+            "OPTIONS", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow)
