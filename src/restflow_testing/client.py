@@ -26,21 +26,19 @@ from restflow_testing._asgi_scope import (
     assemble,
     cookie_header,
     credential_headers,
-    query_string,
     request_scope,
     websocket_scope,
 )
 from restflow_testing._client_handler import ForceAuthAsyncClientHandler
 from restflow_testing._loop_thread import running_loop
+from restflow_testing._request_encoding import APIRequestEncoding, VerbRequest
 from restflow_testing._request_record import RequestRecord
 from restflow_testing._request_timeout import within_timeout
 from restflow_testing.encoding import (
     CustomFormat,
-    EncodedBody,
     JSONData,
     MultipartData,
     RawBody,
-    encode_data,
 )
 from restflow_testing.response import APIResponse, as_api_response
 from restflow_testing.websocket import DEFAULT_TIMEOUT, ASGIApplication, WebSocketSession
@@ -49,7 +47,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.sessions.backends.base import SessionBase
-    from rest_framework.renderers import BaseRenderer
 
 __all__ = ["AsyncAPIClient", "QueryData", "URLPath"]
 
@@ -67,7 +64,7 @@ _KEEP_METHOD: Final = frozenset({HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMA
 _HAS_ASYNC_AUTH: Final = hasattr(ClientMixin, "alogin")
 
 
-class AsyncAPIClient(AsyncClient):
+class AsyncAPIClient(APIRequestEncoding, AsyncClient):
     """An async test client for DRF APIs, a drop-in for Django's ``AsyncClient`` and DRF's
     ``APIClient``. Every request runs through the project's ASGI stack (middleware, URL
     routing, the view, async or sync) in the calling event loop.
@@ -93,6 +90,14 @@ class AsyncAPIClient(AsyncClient):
     ``login``/``force_login`` and their async forms ``alogin``/``aforce_login``/``alogout``
     on every supported Django version. :meth:`logout` is safe inside an async test.
 
+    **Timeouts.** ``AsyncAPIClient(timeout=seconds)`` and ``timeout=`` on every verb (which
+    overrides the client's) bound how long a request may take, redirects followed included:
+    past it an async view is interrupted and :class:`~restflow_testing.RequestTimeout` (a
+    ``TimeoutError``) names the method, the path and where the view was waiting. Sync code
+    cannot be interrupted: the request runs to its end, then raises ``RequestTimeout`` with
+    the stack the sync code had at the deadline. ``asyncio.wait_for`` around a request works
+    as it does around Django's own client.
+
     **CSRF.** Views see requests as exempt from CSRF checks unless the client is built with
     ``enforce_csrf_checks=True``.
 
@@ -101,12 +106,6 @@ class AsyncAPIClient(AsyncClient):
     unless ``raise_request_exception=False``, in which case the 500 response carries it in
     ``exc_info``. ``query_params=`` works on every supported Django version.
     """
-
-    default_format: str | None = None
-    """The format used when a request passes none; ``None``: ``TEST_REQUEST_DEFAULT_FORMAT``."""
-
-    renderer_classes_list: Sequence[type[BaseRenderer]] | None = None
-    """Renderers that provide formats; ``None``: ``TEST_REQUEST_RENDERER_CLASSES``."""
 
     handler: ForceAuthAsyncClientHandler
     cookies: SimpleCookie
@@ -203,15 +202,6 @@ class AsyncAPIClient(AsyncClient):
 
     # Sending -----------------------------------------------------------------------
 
-    def _encode(self, data: object, format: str | None, content_type: str | None) -> EncodedBody:
-        return encode_data(
-            data,
-            format,
-            content_type,
-            default_format=self.default_format,
-            renderer_classes=self.renderer_classes_list,
-        )
-
     async def request(self, **request: Any) -> APIResponse:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request built from ASGI scope keys (``method``, ``path``, ``headers``...),
         adding the client's defaults, credentials and cookies, and return its response."""
@@ -243,82 +233,45 @@ class AsyncAPIClient(AsyncClient):
         return response
 
     async def _send(
-        self,
-        method: str,
-        path: URLPath,
-        body: bytes,
-        content_type: str | None,
-        follow: bool,
-        secure: bool,
-        headers: Mapping[str, str] | None,
-        query_params: QueryData | None,
-        query_string: str | None,
-        extra: dict[str, Any],
-        timeout: float | None = None,
+        self, request: VerbRequest, follow: bool, timeout: float | None = None
     ) -> APIResponse:
         limit = self.timeout if timeout is None else _checked_timeout(timeout)
-        sending = self._send_and_follow(
-            method, path, body, content_type, follow, secure, headers, query_params, query_string,
-            extra,
-        )  # fmt: skip
         if limit is None:
-            return await sending
-        return await within_timeout(sending, limit, method, str(path))
-
-    async def _send_and_follow(
-        self,
-        method: str,
-        path: URLPath,
-        body: bytes,
-        content_type: str | None,
-        follow: bool,
-        secure: bool,
-        headers: Mapping[str, str] | None,
-        query_params: QueryData | None,
-        query_string: str | None,
-        extra: dict[str, Any],
-    ) -> APIResponse:
-        scope = request_scope(
-            method, path, body, content_type, secure, headers, query_params, query_string, extra
+            return await self._send_and_follow(request, follow)
+        return await within_timeout(
+            self._send_and_follow(request, follow), limit, request.method, str(request.path)
         )
-        response = await self.request(**scope)
+
+    async def _send_and_follow(self, request: VerbRequest, follow: bool) -> APIResponse:
+        response = await self.request(**request.scope())
         if follow:
-            response = await self._follow(response, body, content_type, secure, headers, extra)
+            response = await self._follow(response, request)
         return response
 
-    async def _follow(
-        self,
-        response: APIResponse,
-        body: bytes,
-        content_type: str | None,
-        secure: bool,
-        headers: Mapping[str, str] | None,
-        extra: dict[str, Any],
-    ) -> APIResponse:
+    async def _follow(self, response: APIResponse, request: VerbRequest) -> APIResponse:
         chain: list[tuple[str, int]] = []
         while response.status_code in _REDIRECTS:
             location = response["Location"]
             chain.append((location, response.status_code))
             url = urlsplit(location)
-            redirect_extra = dict(extra)
+            secure = request.secure
+            extra = dict(request.extra)
             if url.scheme:
                 secure = url.scheme == "https"
             if url.hostname:
-                redirect_extra["HTTP_HOST"] = url.hostname
-                redirect_extra["SERVER_NAME"] = url.hostname
+                extra["HTTP_HOST"] = url.hostname
+                extra["SERVER_NAME"] = url.hostname
             if url.port:
-                redirect_extra["SERVER_PORT"] = str(url.port)
+                extra["SERVER_PORT"] = str(url.port)
             path = url.path or "/"
             if not path.startswith("/"):
                 path = urljoin(response.request["path"], path)
-            if response.status_code in _KEEP_METHOD:
-                method = response.request["method"]
-            else:
-                method, body, content_type = "GET", b"", None
-            scope = request_scope(
-                method, path, body, content_type, secure, headers, None, url.query, redirect_extra
+            request = request._replace(
+                path=path, secure=secure, query_params=None, query_string=url.query, extra=extra
             )
-            response = await self.request(**scope)
+            if response.status_code not in _KEEP_METHOD:
+                request = request._replace(method="GET", body=b"", content_type=None)
+            response = await self.request(**request.scope())
             response.redirect_chain = chain
             if chain[-1] in chain[:-1]:
                 raise RedirectCycleError("Redirect loop detected.", last_response=response)
@@ -369,21 +322,12 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a GET request; ``data`` (or ``query_params``, not both) is the query string."""
-        return await self._send(
-            "GET",
-            path,
-            b"",
-            None,
-            follow,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
-        )
+        request = self._with_query("GET", path, data, secure, headers, query_params, extra)
+        return await self._send(request, follow, timeout)
 
     async def head(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
@@ -394,21 +338,12 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a HEAD request; ``data`` (or ``query_params``, not both) is the query string."""
-        return await self._send(
-            "HEAD",
-            path,
-            b"",
-            None,
-            follow,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
-        )
+        request = self._with_query("HEAD", path, data, secure, headers, query_params, extra)
+        return await self._send(request, follow, timeout)
 
     async def trace(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
@@ -419,21 +354,12 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a TRACE request; ``data`` (or ``query_params``, not both) is the query string."""
-        return await self._send(
-            "TRACE",
-            path,
-            b"",
-            None,
-            follow,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
-        )
+        request = self._with_query("TRACE", path, data, secure, headers, query_params, extra)
+        return await self._send(request, follow, timeout)
 
     async def generic(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
@@ -446,23 +372,16 @@ class AsyncAPIClient(AsyncClient):
         follow: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a request with any method and ``data`` as the raw body."""
-        body = data.encode(settings.DEFAULT_CHARSET) if isinstance(data, str) else data
-        return await self._send(
-            method.upper(),
-            path,
-            body,
-            content_type if body else None,
-            follow,
-            secure,
-            headers,
-            query_params,
-            None,
-            extra,
+        request = self._with_raw_body(
+            method, path, data, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow, timeout)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def post(
         self,
@@ -475,8 +394,10 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def post(
         self,
@@ -489,6 +410,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -503,8 +425,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def post(
         self,
@@ -517,8 +441,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def post(
         self,
@@ -531,8 +457,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def post(
         self,
@@ -545,6 +473,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -559,6 +488,7 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     async def post(  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -572,14 +502,16 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a POST request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "POST", path, body, ctype, follow, secure, headers, query_params, None, extra
+        request = self._with_body(
+            "POST", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow, timeout)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def put(
         self,
@@ -592,8 +524,10 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def put(
         self,
@@ -606,6 +540,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -620,8 +555,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def put(
         self,
@@ -634,8 +571,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def put(
         self,
@@ -648,8 +587,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def put(
         self,
@@ -662,6 +603,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -676,6 +618,7 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     async def put(  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -689,14 +632,16 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a PUT request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "PUT", path, body, ctype, follow, secure, headers, query_params, None, extra
+        request = self._with_body(
+            "PUT", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow, timeout)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def patch(
         self,
@@ -709,8 +654,10 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def patch(
         self,
@@ -723,6 +670,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -737,8 +685,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def patch(
         self,
@@ -751,8 +701,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def patch(
         self,
@@ -765,8 +717,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def patch(
         self,
@@ -779,6 +733,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -793,6 +748,7 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     async def patch(  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -806,14 +762,16 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a PATCH request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "PATCH", path, body, ctype, follow, secure, headers, query_params, None, extra
+        request = self._with_body(
+            "PATCH", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow, timeout)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def delete(
         self,
@@ -826,8 +784,10 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def delete(
         self,
@@ -840,6 +800,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -854,8 +815,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def delete(
         self,
@@ -868,8 +831,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def delete(
         self,
@@ -882,8 +847,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def delete(
         self,
@@ -896,6 +863,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -910,6 +878,7 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     async def delete(  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -923,14 +892,16 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a DELETE request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "DELETE", path, body, ctype, follow, secure, headers, query_params, None, extra
+        request = self._with_body(
+            "DELETE", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow, timeout)
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     async def options(
         self,
@@ -943,8 +914,10 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     async def options(
         self,
@@ -957,6 +930,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -971,8 +945,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     async def options(
         self,
@@ -985,8 +961,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # any other content_type: data is the raw body
     @overload
     async def options(
         self,
@@ -999,8 +977,10 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     async def options(
         self,
@@ -1013,6 +993,7 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -1027,6 +1008,7 @@ class AsyncAPIClient(AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     async def options(  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -1040,13 +1022,14 @@ class AsyncAPIClient(AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
-        """Send a OPTIONS request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return await self._send(
-            "OPTIONS", path, body, ctype, follow, secure, headers, query_params, None, extra
+        """Send an OPTIONS request; ``data`` is encoded as described in the class docstring."""
+        request = self._with_body(
+            "OPTIONS", path, data, format, content_type, secure, headers, query_params, extra
         )
+        return await self._send(request, follow, timeout)
 
 
 def _checked_timeout(timeout: float | None) -> float | None:

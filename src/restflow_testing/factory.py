@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
-from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest
 from django.test.client import AsyncRequestFactory, FakePayload
 from django.utils.http import urlencode
 
-from restflow_testing._asgi_scope import assemble, cookie_header, query_string, request_scope
+from restflow_testing._asgi_scope import assemble, cookie_header
 from restflow_testing._client_handler import apply_meta
+from restflow_testing._request_encoding import APIRequestEncoding, VerbRequest
 from restflow_testing.client import QueryData, URLPath
 from restflow_testing.encoding import (
     CustomFormat,
-    EncodedBody,
     JSONData,
     MultipartData,
     RawBody,
-    encode_data,
 )
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-    from rest_framework.renderers import BaseRenderer
 
 __all__ = ["AsyncAPIRequestFactory", "force_authenticate"]
 
@@ -44,7 +41,7 @@ def force_authenticate(
     marked._force_auth_token = token
 
 
-class AsyncAPIRequestFactory(AsyncRequestFactory):
+class AsyncAPIRequestFactory(APIRequestEncoding, AsyncRequestFactory):
     """Builds ``ASGIRequest`` objects for calling a view directly: ``await view(request)``.
 
     The verbs, their arguments and the body encoding are those of
@@ -56,12 +53,6 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     exempt from CSRF checks unless ``enforce_csrf_checks=True``. Use
     :func:`force_authenticate` to authenticate one request.
     """
-
-    default_format: str | None = None
-    """The format used when a request passes none; ``None``: ``TEST_REQUEST_DEFAULT_FORMAT``."""
-
-    renderer_classes_list: Sequence[type[BaseRenderer]] | None = None
-    """Renderers that provide formats; ``None``: ``TEST_REQUEST_RENDERER_CLASSES``."""
 
     def __init__(
         self,
@@ -76,15 +67,6 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         super().__init__(headers=headers, **defaults)
         self.enforce_csrf_checks = enforce_csrf_checks
 
-    def _encode(self, data: object, format: str | None, content_type: str | None) -> EncodedBody:
-        return encode_data(
-            data,
-            format,
-            content_type,
-            default_format=self.default_format,
-            renderer_classes=self.renderer_classes_list,
-        )
-
     def request(self, **request: Any) -> ASGIRequest:
         """Build a request from ASGI scope keys (``method``, ``path``, ``headers``...) plus the
         factory's defaults and cookies."""
@@ -97,22 +79,8 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         marked._dont_enforce_csrf_checks = not self.enforce_csrf_checks
         return built
 
-    def _build(
-        self,
-        method: str,
-        path: URLPath,
-        body: bytes,
-        content_type: str | None,
-        secure: bool,
-        headers: Mapping[str, str] | None,
-        query_params: QueryData | None,
-        query_string: str | None,
-        extra: dict[str, Any],
-    ) -> ASGIRequest:
-        scope = request_scope(
-            method, path, body, content_type, secure, headers, query_params, query_string, extra
-        )
-        return self.request(**scope)
+    def _build(self, request: VerbRequest) -> ASGIRequest:
+        return self.request(**request.scope())
 
     def get(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
@@ -126,15 +94,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     ) -> ASGIRequest:
         """Build a GET request; ``data`` (or ``query_params``, not both) is the query string."""
         return self._build(
-            "GET",
-            path,
-            b"",
-            None,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
+            self._with_query("GET", path, data, secure, headers, query_params, extra)
         )
 
     def head(
@@ -149,15 +109,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     ) -> ASGIRequest:
         """Build a HEAD request; ``data`` (or ``query_params``, not both) is the query string."""
         return self._build(
-            "HEAD",
-            path,
-            b"",
-            None,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
+            self._with_query("HEAD", path, data, secure, headers, query_params, extra)
         )
 
     def trace(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -172,15 +124,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
     ) -> ASGIRequest:
         """Build a TRACE request; ``data`` (or ``query_params``, not both) is the query string."""
         return self._build(
-            "TRACE",
-            path,
-            b"",
-            None,
-            secure,
-            headers,
-            query_params,
-            query_string(data, query_params),
-            extra,
+            self._with_query("TRACE", path, data, secure, headers, query_params, extra)
         )
 
     def generic(
@@ -196,19 +140,13 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         **extra: Any,
     ) -> ASGIRequest:
         """Build a request with any method and ``data`` as the raw body."""
-        body = data.encode(settings.DEFAULT_CHARSET) if isinstance(data, str) else data
         return self._build(
-            method.upper(),
-            path,
-            body,
-            content_type if body else None,
-            secure,
-            headers,
-            query_params,
-            None,
-            extra,
+            self._with_raw_body(
+                method, path, data, content_type, secure, headers, query_params, extra
+            )
         )
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     def post(
         self,
@@ -222,6 +160,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     def post(
         self,
@@ -248,6 +187,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     def post(
         self,
@@ -261,6 +201,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # any other content_type: data is the raw body
     @overload
     def post(
         self,
@@ -274,6 +215,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     def post(
         self,
@@ -313,9 +255,13 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         **extra: Any,
     ) -> ASGIRequest:
         """Build a POST request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return self._build("POST", path, body, ctype, secure, headers, query_params, None, extra)
+        return self._build(
+            self._with_body(
+                "POST", path, data, format, content_type, secure, headers, query_params, extra
+            )
+        )
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     def put(
         self,
@@ -329,6 +275,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     def put(
         self,
@@ -355,6 +302,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     def put(
         self,
@@ -368,6 +316,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # any other content_type: data is the raw body
     @overload
     def put(
         self,
@@ -381,6 +330,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     def put(
         self,
@@ -420,9 +370,13 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         **extra: Any,
     ) -> ASGIRequest:
         """Build a PUT request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return self._build("PUT", path, body, ctype, secure, headers, query_params, None, extra)
+        return self._build(
+            self._with_body(
+                "PUT", path, data, format, content_type, secure, headers, query_params, extra
+            )
+        )
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     def patch(
         self,
@@ -436,6 +390,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     def patch(
         self,
@@ -462,6 +417,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     def patch(
         self,
@@ -475,6 +431,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # any other content_type: data is the raw body
     @overload
     def patch(
         self,
@@ -488,6 +445,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     def patch(
         self,
@@ -527,9 +485,13 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         **extra: Any,
     ) -> ASGIRequest:
         """Build a PATCH request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return self._build("PATCH", path, body, ctype, secure, headers, query_params, None, extra)
+        return self._build(
+            self._with_body(
+                "PATCH", path, data, format, content_type, secure, headers, query_params, extra
+            )
+        )
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     def delete(
         self,
@@ -543,6 +505,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     def delete(
         self,
@@ -569,6 +532,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     def delete(
         self,
@@ -582,6 +546,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # any other content_type: data is the raw body
     @overload
     def delete(
         self,
@@ -595,6 +560,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     def delete(
         self,
@@ -634,9 +600,13 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         **extra: Any,
     ) -> ASGIRequest:
         """Build a DELETE request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return self._build("DELETE", path, body, ctype, secure, headers, query_params, None, extra)
+        return self._build(
+            self._with_body(
+                "DELETE", path, data, format, content_type, secure, headers, query_params, extra
+            )
+        )
 
+    # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
     def options(
         self,
@@ -650,6 +620,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # format="multipart", positional or keyword: a flat mapping of fields to values and files
     @overload
     def options(
         self,
@@ -676,6 +647,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # content_type="application/json": a JSON value, encoded as Django's client does
     @overload
     def options(
         self,
@@ -689,6 +661,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # any other content_type: data is the raw body
     @overload
     def options(
         self,
@@ -702,6 +675,7 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest: ...
+    # a CustomFormat, positional or keyword: data as that format's renderer takes it
     @overload
     def options(
         self,
@@ -740,6 +714,9 @@ class AsyncAPIRequestFactory(AsyncRequestFactory):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> ASGIRequest:
-        """Build a OPTIONS request; ``data`` is encoded as described in the class docstring."""
-        body, ctype = self._encode(data, format, content_type)
-        return self._build("OPTIONS", path, body, ctype, secure, headers, query_params, None, extra)
+        """Build an OPTIONS request; ``data`` is encoded as described in the class docstring."""
+        return self._build(
+            self._with_body(
+                "OPTIONS", path, data, format, content_type, secure, headers, query_params, extra
+            )
+        )
