@@ -8,18 +8,25 @@ the request runs to its end and then fails, with the stack the sync code had at 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import traceback
 from collections.abc import Coroutine, Iterator
 from types import CodeType, FrameType
 from typing import Any, Final, TypeVar, cast
 
+import asgiref
 from asgiref.sync import SyncToAsync
 
 _T = TypeVar("_T")
 
 _WAITS_FOR_SYNC_WORK: Final[CodeType] = SyncToAsync.__call__.__code__
 _RUNS_SYNC_WORK: Final[CodeType] = SyncToAsync.thread_handler.__code__
+_SHOWN: Final = 12
+_WRAPPERS: Final = (
+    os.path.dirname(__file__) + os.sep,  # this library
+    os.path.dirname(asgiref.__file__) + os.sep,  # asgiref's sync_to_async wrapping
+)
 _RECHECK: Final = 0.05
 """Seconds between looks at a request whose sync work overran, to interrupt what follows it."""
 
@@ -105,8 +112,16 @@ def _awaited_frames(awaitable: object) -> Iterator[FrameType]:
 
 
 def _format(frames: list[FrameType]) -> str:
-    summary = traceback.StackSummary.extract((frame, frame.f_lineno) for frame in frames)
-    return "".join(summary.format()).rstrip()
+    """Frames as a traceback shows them, innermost last, from the first frame that is neither
+    this library's nor asgiref's wrapping, at most :data:`_SHOWN` of them."""
+    start = 0
+    while start < len(frames) - 1 and frames[start].f_code.co_filename.startswith(_WRAPPERS):
+        start += 1
+    shown = frames[start:][-_SHOWN:]
+    summary = traceback.StackSummary.extract((frame, frame.f_lineno) for frame in shown)
+    hidden = len(frames) - start - len(shown)
+    above = f"  ... {hidden} outer frame{'s' * (hidden > 1)} not shown\n" if hidden else ""
+    return above + "".join(summary.format()).rstrip()
 
 
 def _format_sync_stacks() -> str:
