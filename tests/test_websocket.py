@@ -274,6 +274,10 @@ class TheHandshake(AsyncAPITestCase):
             await ws.send_text("scope")
             self.assertEqual((await ws.receive_json())["query_string"], "a=1&b=2")
 
+    def test_subprotocols_given_as_one_string_are_refused(self) -> None:
+        with self.assertRaisesRegex(TypeError, r"write subprotocols=\['chat'\]"):
+            self.client.websocket_connect("/echo/", subprotocols="chat")
+
     async def test_the_subprotocols_are_offered_in_the_header_too(self) -> None:
         described = await self.describe(self.client, subprotocols=["a", "b"])
         self.assertEqual(described["headers"]["sec-websocket-protocol"], "a, b")

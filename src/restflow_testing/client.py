@@ -302,6 +302,11 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         which Channels' ``AuthMiddleware`` leaves in place. ``timeout`` is how long each
         receive (and the handshake) waits by default.
         """
+        if isinstance(subprotocols, str):
+            raise TypeError(
+                f"subprotocols must be a list of subprotocol names, not the string "
+                f"{subprotocols!r}: write subprotocols=[{subprotocols!r}]."
+            )
         http = request_scope("GET", path, b"", None, secure, headers, query_params, None, extra)
         scope = websocket_scope(
             assemble(http, self.defaults, self._credential_headers, cookie_header(self.cookies)),
