@@ -120,7 +120,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         timeout: float | None = None,
         **defaults: Any,
     ) -> None:
-        self.timeout = _checked_timeout(timeout)
+        self.timeout: float | None = _checked_timeout(timeout)
         """Seconds a request may take (a call's ``timeout=`` overrides it); ``None``: no limit."""
         if query_params:
             defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
