@@ -1,4 +1,4 @@
-"""WebSocket sessions against Channels' ``WebsocketCommunicator``, on the same consumers, in one run.
+"""WebSocket sessions against Channels' ``WebsocketCommunicator`` on the same consumers.
 
 Both run on the test loop the test cases use (a ``LoopThread``, whose sync work the main thread
 serves), against the same Channels consumers:
@@ -25,7 +25,6 @@ Usage, from the repository root::
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import statistics
 import sys
@@ -150,7 +149,7 @@ def main() -> None:
     }
     ratios: dict[str, list[float]] = {figure: [] for figure in figures}
     try:
-        for figure, contenders in figures.items():  # warm-up
+        for contenders in figures.values():  # warm-up
             for measure in contenders.values():
                 loop.run(measure())
         for round_index in range(args.rounds):
@@ -180,9 +179,10 @@ def main() -> None:
                 f"{statistics.median(throughput):.2f} ({q[0]:.2f}..{q[2]:.2f}) |"
             )
         else:
+            ratio = statistics.median(ratios[figure])
             print(
                 f"| {figure} (per session) | {ours * 1e3:.2f} ms | {peer * 1e3:.2f} ms | "
-                f"{statistics.median(ratios[figure]):.2f} ({quartiles[0]:.2f}..{quartiles[2]:.2f}) |"
+                f"{ratio:.2f} ({quartiles[0]:.2f}..{quartiles[2]:.2f}) |"
             )
 
 
