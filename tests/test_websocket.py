@@ -62,6 +62,15 @@ class Frames(AsyncAPISimpleTestCase):
         async with self.client.websocket_connect("/echo/", app=plain_echo) as ws:
             self.assertIsNone(ws.accepted_subprotocol)
 
+    async def test_a_session_opens_once_and_json_modes_are_checked(self) -> None:
+        session = self.client.websocket_connect("/echo/", app=plain_echo)
+        async with session as ws:
+            with self.assertRaisesRegex(ValueError, "mode must be 'text' or 'binary'"):
+                await ws.send_json({}, mode="xml")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        with self.assertRaisesRegex(RuntimeError, "already opened"):
+            async with session:
+                pass
+
     async def test_a_frame_of_the_other_kind_is_a_type_error(self) -> None:
         async with self.client.websocket_connect("/echo/", app=plain_echo) as ws:
             await ws.send_bytes(b"raw")

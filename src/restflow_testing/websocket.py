@@ -99,6 +99,11 @@ class WebSocketSession:
     # The block -------------------------------------------------------------------
 
     async def __aenter__(self) -> WebSocketSession:
+        if self._task is not None or self._closed_by_test:
+            raise RuntimeError(
+                f"This WebSocket session for {self.path} was already opened; call "
+                "websocket_connect() again for a new connection."
+            )
         app = self._app if self._app is not None else project_application()
         self._task = asyncio.get_running_loop().create_task(
             _run_application(app, self.scope, self._receive_from_test, self._send_to_test),
@@ -148,6 +153,7 @@ class WebSocketSession:
     async def send_json(self, data: object, *, mode: Literal["text", "binary"] = "text") -> None:
         """Send ``data`` as JSON (Django's encoder: dates, decimals and UUIDs work), in a text
         frame or, with ``mode="binary"``, a UTF-8 binary frame."""
+        _check_mode(mode)
         text = json.dumps(data, cls=DjangoJSONEncoder)
         if mode == "binary":
             await self.send_bytes(text.encode())
@@ -193,6 +199,7 @@ class WebSocketSession:
         self, *, mode: Literal["text", "binary"] = "text", timeout: float | None = None
     ) -> Any:
         """The next frame, text (or binary with ``mode="binary"``), decoded from JSON."""
+        _check_mode(mode)
         if mode == "binary":
             return json.loads(await self.receive_bytes(timeout=timeout))
         return json.loads(await self.receive_text(timeout=timeout))
@@ -352,6 +359,11 @@ async def _run_application(
     send: Callable[[Mapping[str, Any]], Awaitable[None]],
 ) -> object:
     return await app(scope, receive, send)
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in ("text", "binary"):
+        raise ValueError(f"mode must be 'text' or 'binary', not {mode!r}.")
 
 
 def _reason(reason: str) -> str:
