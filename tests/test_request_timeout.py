@@ -57,6 +57,27 @@ class AsyncViewsAreInterrupted(AsyncAPITestCase):
             await self.client.get("/timeout/forever/", timeout=0.05)
         self.assertEqual((await self.client.get("/restflow/echo/")).status_code, 200)
 
+    async def test_the_timeout_covers_redirects_and_names_the_one_that_hung(self) -> None:
+        with self.assertRaises(RequestTimeout) as caught:
+            await self.client.post("/timeout/to-forever/", {"a": 1}, follow=True, timeout=0.1)
+        self.assertEqual(
+            (caught.exception.method, caught.exception.path), ("POST", "/timeout/to-forever/")
+        )
+        self.assertIn(
+            "POST /timeout/to-forever/ (redirected to GET /timeout/forever/) did not finish",
+            str(caught.exception),
+        )
+
+    async def test_requests_sent_together_keep_their_own_timeouts(self) -> None:
+        outcomes = await asyncio.gather(
+            self.client.get("/timeout/forever/", timeout=0.1),
+            self.client.get("/timeout/restflow/", {"seconds": "0.3"}, timeout=20),
+            self.client.get("/restflow/echo/"),
+            return_exceptions=True,
+        )
+        self.assertIsInstance(outcomes[0], RequestTimeout)
+        self.assertEqual([getattr(o, "status_code", o) for o in outcomes[1:]], [200, 200])
+
     async def test_a_views_own_timeout_error_is_not_a_request_timeout(self) -> None:
         with self.assertRaisesRegex(TimeoutError, "the view's own timeout") as caught:
             await self.client.get("/timeout/own/", timeout=10)
@@ -117,3 +138,13 @@ class WaitForAroundARequest(AsyncAPITestCase):
 
     async def test_this_client_with_a_longer_timeout_of_its_own(self) -> None:
         await self.check(AsyncAPIClient(timeout=60))
+
+    async def test_around_a_sync_view_both_clients_give_up_waiting(self) -> None:
+        for name, client in (("django", AsyncClient()), ("ours", self.client)):
+            with self.assertRaises(TimeoutError) as caught:
+                query = {"name": f"sync-{name}", "seconds": "0.2"}
+                await asyncio.wait_for(client.get("/timeout/sync/", query), 0.05)
+            self.assertNotIsInstance(caught.exception, RequestTimeout)
+            # The sync view could not be interrupted: it finished its work.
+            self.assertEqual((await client.get("/restflow/echo/")).status_code, 200)
+            self.assertTrue(await Tag.objects.filter(name=f"sync-{name}").aexists())

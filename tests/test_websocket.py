@@ -204,6 +204,77 @@ class Closing(AsyncAPISimpleTestCase):
             ):
                 pass
 
+    async def test_an_exception_raised_by_close_is_raised_once(self) -> None:
+        async def app(scope: Message, receive: Receive, send: Send) -> None:
+            await receive()
+            await send({"type": "websocket.accept"})
+            await receive()
+            raise KeyError("raised on disconnect")
+
+        async with self.client.websocket_connect("/x/", app=app) as ws:
+            with self.assertRaisesRegex(KeyError, "raised on disconnect"):
+                await ws.close()
+        # Leaving the block raised nothing more.
+
+    async def test_after_the_applications_exception_the_session_is_closed(self) -> None:
+        async with self.client.websocket_connect("/echo/", app=plain_echo, timeout=30) as ws:
+            await ws.send_text("boom")
+            with self.assertRaisesRegex(RuntimeError, "boom from the application"):
+                await ws.receive_text()
+            started = asyncio.get_running_loop().time()
+            with self.assertRaises(WebSocketDisconnect) as caught:
+                await ws.receive_text()  # at once, not after the session's 30 s
+            self.assertLess(asyncio.get_running_loop().time() - started, 10)
+            self.assertEqual(caught.exception.code, 1006)
+            with self.assertRaises(WebSocketDisconnect):
+                await ws.send_text("anyone?")
+            with self.assertRaises(WebSocketDisconnect):
+                await ws.receive_nothing()
+
+    async def test_a_send_after_the_application_crashed_raises_its_exception(self) -> None:
+        async with self.client.websocket_connect("/echo/", app=plain_echo) as ws:
+            await ws.send_text("boom")
+            await asyncio.sleep(0.05)
+            with self.assertRaisesRegex(RuntimeError, "boom from the application"):
+                await ws.send_text("next")
+
+    async def test_receives_waiting_together_are_all_served(self) -> None:
+        async with self.client.websocket_connect("/echo/", app=plain_echo) as ws:
+            listener = asyncio.create_task(ws.receive_text(timeout=5))
+            await asyncio.sleep(0)
+            await ws.send_text("later")
+            self.assertFalse(await ws.receive_nothing(timeout=5))
+            self.assertEqual(await listener, "late")
+            both = asyncio.gather(ws.receive_text(timeout=5), ws.receive_text(timeout=5))
+            await ws.send_text("one")
+            await ws.send_text("two")
+            self.assertEqual(sorted(await both), ["one", "two"])
+
+    async def test_a_handshake_nobody_answers_times_out_naming_it(self) -> None:
+        async def silent(scope: Message, receive: Receive, send: Send) -> None:
+            await receive()
+            await asyncio.Event().wait()
+
+        with self.assertRaisesRegex(WebSocketTimeout, "accept or refuse the handshake"):
+            async with self.client.websocket_connect("/quiet/", app=silent, timeout=0.05):
+                pass
+
+    async def test_a_frame_before_accepting_is_a_protocol_error(self) -> None:
+        async def eager(scope: Message, receive: Receive, send: Send) -> None:
+            await receive()
+            await send({"type": "websocket.send", "text": "too soon"})
+            await receive()
+
+        with self.assertRaisesRegex(RuntimeError, "sent a frame before accepting"):
+            async with self.client.websocket_connect("/eager/", app=eager):
+                pass
+
+    async def test_receiving_after_close_is_an_error(self) -> None:
+        async with self.client.websocket_connect("/echo/", app=plain_echo) as ws:
+            await ws.close()
+            with self.assertRaisesRegex(RuntimeError, "is closed"):
+                await ws.receive_text()
+
     async def test_a_message_of_the_wrong_protocol_is_named(self) -> None:
         async def app(scope: Message, receive: Receive, send: Send) -> None:
             await receive()
@@ -252,6 +323,23 @@ class TheHandshake(AsyncAPITestCase):
         self.assertEqual((await self.describe(self.client))["user"], "ada")
         self.client.force_authenticate(None)
         self.assertEqual((await self.describe(self.client))["user"], None)
+
+    async def test_the_forced_user_is_the_user_for_the_application(self) -> None:
+        seen: list[object] = []
+
+        async def app(scope: Message, receive: Receive, send: Send) -> None:
+            seen.append(scope["user"])
+            await receive()
+            await send({"type": "websocket.close"})
+
+        self.client.force_authenticate(self.user)
+        with self.assertRaises(WebSocketDisconnect):
+            async with self.client.websocket_connect("/x/", app=app):
+                pass
+        forced = seen[0]
+        self.assertEqual(forced, self.user)
+        self.assertIsInstance(forced, User)
+        self.assertEqual(getattr(forced, "pk", None), self.user.pk)
 
     async def test_headers_credentials_defaults_and_query_arrive(self) -> None:
         client = AsyncAPIClient(HTTP_X_DEFAULT="d", headers={"X-Client": "c"})

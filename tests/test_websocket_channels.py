@@ -2,11 +2,12 @@
 ``AuthMiddlewareStack`` (forced authentication and session logins), the in-memory channel layer,
 and REST Live's scenario: subscribe, see nothing, create a row, receive the broadcast.
 
-Channels' ``database_sync_to_async`` calls ``close_old_connections()`` around every handler,
-which closes a connection inside a transaction (Django ticket #30448) on every database but
-SQLite's in-memory test database. So on SQLite these tests run in ``AsyncAPITestCase`` (the
-consumers' rows roll back with the test), elsewhere in ``AsyncAPITransactionTestCase``; on such
-databases ``AsyncAPITestCase`` fails with an error naming the fix, which is tested too.
+Channels' consumers (their ``dispatch``, ``database_sync_to_async``) and its ``AuthMiddleware``
+call ``close_old_connections()`` around every handler, which closes a connection inside a
+transaction (Django ticket #30448) on every database but SQLite's in-memory test database. So on
+SQLite these tests run in ``AsyncAPITestCase`` (the consumers' rows roll back with the test),
+elsewhere in ``AsyncAPITransactionTestCase``; on such databases ``AsyncAPITestCase`` fails with
+an error naming the fix, which is tested too.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,8 @@ class Consumers(ChannelsTestCase):
         self.client.force_authenticate(self.user)
         described = await self.whoami()
         self.assertEqual((described["user"], described["authenticated"]), ("grace", True))
+        # The middleware's session lookup neither replaced the user nor touched the test's object.
+        self.assertNotIn("_wrapped", vars(self.user))
 
     async def test_a_session_login_reaches_the_consumer_through_the_cookie(self) -> None:
         self.assertTrue(await self.client.alogin(username="grace", password="secret"))

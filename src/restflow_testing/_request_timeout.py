@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import traceback
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from types import CodeType, FrameType
 from typing import Any, Final, TypeVar, cast
 
@@ -43,15 +44,21 @@ class RequestTimeout(TimeoutError):
 
 
 async def within_timeout(
-    request: Coroutine[Any, Any, _T], seconds: float, method: str, path: str
+    request: Coroutine[Any, Any, _T],
+    seconds: float,
+    method: str,
+    path: str,
+    current: Callable[[], str] | None = None,
 ) -> _T:
     """Await ``request`` in the calling task; :class:`RequestTimeout` after ``seconds``.
 
-    Cancellation from outside (``asyncio.wait_for`` around the call, say) passes through as
-    without a timeout.
+    ``current`` names the request being served (``"GET /next/"``) when it is no longer the
+    call's own (a redirect being followed). Cancellation from outside (``asyncio.wait_for``
+    around the call, say) passes through as without a timeout.
     """
     loop = asyncio.get_running_loop()
-    overrun: list[str] = []  # where sync work was at the deadline, when it overran
+    interrupted_at: list[str] = []  # where the request waited when it was interrupted
+    overrun: list[str] = []  # the sync code running at the deadline, when it had to wait for it
 
     def at_deadline() -> None:
         chain = list(_awaited_frames(request))
@@ -60,10 +67,20 @@ async def within_timeout(
                 overrun.append(_format_sync_stacks() or _format(chain))
             recheck[0] = loop.call_later(_RECHECK, at_deadline)
         else:
-            stack.append(_format(chain))
+            interrupted_at.append(_format(chain))
             deadline.reschedule(loop.time())
 
-    stack: list[str] = []  # where the request waited when it was interrupted
+    def failure(what: str) -> RequestTimeout:
+        call = f"{method} {path}"
+        served = current() if current is not None else call
+        named = call if served == call else f"{call} (redirected to {served})"
+        return RequestTimeout(
+            f"{named} did not finish within its timeout of {seconds:g} s{what}",
+            method=method,
+            path=path,
+            timeout=seconds,
+        )
+
     deadline = asyncio.timeout(None)
     recheck = [loop.call_later(seconds, at_deadline)]
     try:
@@ -72,26 +89,20 @@ async def within_timeout(
     except TimeoutError:
         if not deadline.expired():
             raise
-        where = stack[-1] if stack else "(no stack)"
+        text = (
+            f" and was interrupted. At the deadline the view was waiting at:\n{interrupted_at[0]}"
+        )
         if overrun:
-            where = f"{where}\nBefore that, its sync work overran the deadline at:\n{overrun[0]}"
-        raise RequestTimeout(
-            f"{method} {path} did not finish within its timeout of {seconds:g} s and was "
-            f"interrupted. At the deadline the view was waiting at:\n{where}",
-            method=method,
-            path=path,
-            timeout=seconds,
-        ) from None
+            text += f"\nBefore that, it waited for sync code, which was at:\n{overrun[0]}"
+        raise failure(text) from None
     finally:
         recheck[0].cancel()
     if overrun:
-        raise RequestTimeout(
-            f"{method} {path} did not finish within its timeout of {seconds:g} s. Its sync code "
-            "cannot be interrupted, so the request ran to its end; its response is discarded. "
-            f"At the deadline the sync code was at:\n{overrun[0]}",
-            method=method,
-            path=path,
-            timeout=seconds,
+        raise failure(
+            ". At the deadline it was waiting for sync code, which cannot be interrupted, so the "
+            "request ran to its end; its response is discarded. The sync code running at the "
+            "deadline (with requests sent concurrently, it may be another request's that this "
+            f"one waited for):\n{overrun[0]}"
         )
     return result
 
@@ -127,13 +138,14 @@ def _format(frames: list[FrameType]) -> str:
 def _format_sync_stacks() -> str:
     """The stacks of the threads running sync work handed off by an event loop (asgiref's
     ``thread_handler`` and what it called), each from the handed-off function down."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
     stacks: list[str] = []
-    for frame in sys._current_frames().values():
+    for ident, frame in sys._current_frames().items():
         frames: list[FrameType] = []
         walked: FrameType | None = frame
         while walked is not None and walked.f_code is not _RUNS_SYNC_WORK:
             frames.append(walked)
             walked = walked.f_back
         if walked is not None and frames:
-            stacks.append(_format(frames[::-1]))
+            stacks.append(f"  (thread {names.get(ident, ident)!r})\n{_format(frames[::-1])}")
     return "\n".join(stacks)

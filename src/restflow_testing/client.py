@@ -41,7 +41,12 @@ from restflow_testing.encoding import (
     RawBody,
 )
 from restflow_testing.response import APIResponse, as_api_response
-from restflow_testing.websocket import DEFAULT_TIMEOUT, ASGIApplication, WebSocketSession
+from restflow_testing.websocket import (
+    DEFAULT_TIMEOUT,
+    ASGIApplication,
+    ForcedUser,
+    WebSocketSession,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -238,17 +243,30 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         limit = self.timeout if timeout is None else _checked_timeout(timeout)
         if limit is None:
             return await self._send_and_follow(request, follow)
+        served = [request]  # the request being served: the call's, then each redirect's
+
+        def current() -> str:
+            return f"{served[-1].method} {served[-1].path}"
+
         return await within_timeout(
-            self._send_and_follow(request, follow), limit, request.method, str(request.path)
+            self._send_and_follow(request, follow, served),
+            limit,
+            request.method,
+            str(request.path),
+            current,
         )
 
-    async def _send_and_follow(self, request: VerbRequest, follow: bool) -> APIResponse:
+    async def _send_and_follow(
+        self, request: VerbRequest, follow: bool, served: list[VerbRequest] | None = None
+    ) -> APIResponse:
         response = await self.request(**request.scope())
         if follow:
-            response = await self._follow(response, request)
+            response = await self._follow(response, request, served)
         return response
 
-    async def _follow(self, response: APIResponse, request: VerbRequest) -> APIResponse:
+    async def _follow(
+        self, response: APIResponse, request: VerbRequest, served: list[VerbRequest] | None
+    ) -> APIResponse:
         chain: list[tuple[str, int]] = []
         while response.status_code in _REDIRECTS:
             location = response["Location"]
@@ -271,6 +289,8 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             )
             if response.status_code not in _KEEP_METHOD:
                 request = request._replace(method="GET", body=b"", content_type=None)
+            if served is not None:
+                served.append(request)
             response = await self.request(**request.scope())
             response.redirect_chain = chain
             if chain[-1] in chain[:-1]:
@@ -299,7 +319,8 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         The handshake carries what this client's requests carry: its default headers,
         :meth:`credentials`, its cookies (so a session login) and ``headers=``/WSGI-style
         keywords; after :meth:`force_authenticate` the scope's ``user`` is the forced user,
-        which Channels' ``AuthMiddleware`` leaves in place. ``timeout`` is how long each
+        kept behind Channels' ``AuthMiddleware`` (which still reads the session, as for every
+        connection). ``timeout`` is how long each
         receive (and the handshake) waits by default.
         """
         if isinstance(subprotocols, str):
@@ -313,7 +334,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             subprotocols or (),
         )
         if self.handler._force_user is not None:
-            scope["user"] = self.handler._force_user
+            scope["user"] = ForcedUser(self.handler._force_user)
         return WebSocketSession(app, scope, timeout=timeout)
 
     # Verbs -------------------------------------------------------------------------

@@ -14,13 +14,14 @@ import collections
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
+from django.utils.functional import LazyObject
 from django.utils.module_loading import import_string
 
 __all__ = [
@@ -92,7 +93,7 @@ class WebSocketSession:
         self._task: asyncio.Task[object] | None = None
         self._to_app: asyncio.Queue[Message] = asyncio.Queue()
         self._from_app: collections.deque[Message] = collections.deque()
-        self._arrival: asyncio.Future[None] | None = None
+        self._waiters: list[asyncio.Future[None]] = []
         self._closed_by_app: Message | None = None
         self._closed_by_test = False
 
@@ -112,16 +113,24 @@ class WebSocketSession:
         self._task.add_done_callback(self._application_finished)
         await self._to_app.put({"type": "websocket.connect"})
         try:
-            message = await self._next_message(self.timeout, "the handshake")
-            if message["type"] == "websocket.accept":
-                self._accepted = True
-                self.accepted_subprotocol = message.get("subprotocol")
-                self.accept_headers = list(message.get("headers") or [])
-            else:
+            message = await self._next_message(self.timeout, handshake=True)
+            if message["type"] == "websocket.send":
+                raise RuntimeError(
+                    f"The WebSocket application for {self.path} sent a frame before accepting "
+                    "the handshake: an ASGI WebSocket application sends websocket.accept (or "
+                    "websocket.close) first."
+                )
+            if message["type"] != "websocket.accept":
                 raise self._disconnect(message, rejected=True)
+            self._accepted = True
+            self.accepted_subprotocol = message.get("subprotocol")
+            self.accept_headers = list(message.get("headers") or [])
             await _check_connections_open(self.path)
-        except BaseException:
-            await self._finish(code=1000)
+        except BaseException as error:
+            try:
+                await self._finish(code=1000)
+            except Exception as cleanup_error:
+                error.add_note(f"Closing the connection then failed too: {cleanup_error!r}")
             raise
         return self
 
@@ -169,7 +178,7 @@ class WebSocketSession:
     async def receive(self, *, timeout: float | None = None) -> Message:
         """The next ASGI message the application sent (``websocket.send`` or
         ``websocket.close``), as it sent it."""
-        return await self._next_message(self._timeout(timeout), "a message")
+        return await self._next_message(self._timeout(timeout))
 
     async def receive_text(self, *, timeout: float | None = None) -> str:
         """The next text frame; :class:`WebSocketDisconnect` if the application closed,
@@ -207,49 +216,68 @@ class WebSocketSession:
     async def receive_nothing(self, timeout: float = 0.1) -> bool:
         """``True`` if the application sends nothing within ``timeout`` seconds; a message that
         arrives instead is kept for the next receive (and ``False`` is returned)."""
+        self._check_receivable()
         if self._from_app:
             return False
         try:
-            await self._arrived(timeout)
+            async with asyncio.timeout(timeout):
+                await self._arrival()
         except TimeoutError:
             return True
         return False
 
     async def _next_frame(self, seconds: float | None) -> Message:
-        message = await self._next_message(self._timeout(seconds), "a message")
+        message = await self._next_message(self._timeout(seconds))
         if message["type"] == "websocket.send":
             return message
+        if message["type"] == "websocket.accept":
+            raise RuntimeError(
+                f"The WebSocket application for {self.path} accepted the handshake twice."
+            )
         raise self._disconnect(message, rejected=False)
 
-    async def _next_message(self, seconds: float, waiting_for: str) -> Message:
-        if self._closed_by_app is not None:
-            raise self._disconnect(self._closed_by_app, rejected=False)
+    async def _next_message(self, seconds: float, *, handshake: bool = False) -> Message:
+        """The next message from the application, waiting at most ``seconds`` for it; when the
+        application has finished, its exception or a 1006 disconnect."""
+        self._check_receivable()
         if not self._from_app:
             try:
-                await self._arrived(seconds)
+                async with asyncio.timeout(seconds):
+                    while not self._from_app and self._closed_by_app is None:
+                        await self._arrival()
             except TimeoutError:
-                raise WebSocketTimeout(
-                    f"Waited {seconds:g} s for {waiting_for} from the WebSocket application at "
-                    f"{self.path}; nothing came. The session is still open: receive again, or "
-                    "pass a longer timeout=."
-                ) from None
+                raise WebSocketTimeout(self._timeout_message(seconds, handshake)) from None
+            self._check_receivable()
         message = self._from_app.popleft()
         if message is _APPLICATION_FINISHED:
-            self._raise_application_outcome()
             self._closed_by_app = {"type": "websocket.close", "code": _ABNORMAL_CLOSURE}
+            self._wake()  # other receives waiting: the connection is gone
+            self._raise_application_outcome()
             raise self._disconnect(self._closed_by_app, rejected=not self._accepted)
         if message["type"] == "websocket.close":
             self._closed_by_app = message
         return message
 
-    async def _arrived(self, seconds: float) -> None:
-        """Wait until the application has sent a message, at most ``seconds``."""
-        arrival = self._arrival = asyncio.get_running_loop().create_future()
+    async def _arrival(self) -> None:
+        """Wait until the application sends a message (every waiting receive is woken)."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
         try:
-            async with asyncio.timeout(seconds):
-                await arrival
+            await waiter
         finally:
-            self._arrival = None
+            self._waiters.remove(waiter)
+
+    def _timeout_message(self, seconds: float, handshake: bool) -> str:
+        if handshake:
+            return (
+                f"Waited {seconds:g} s for the WebSocket application at {self.path} to accept or "
+                "refuse the handshake; it did neither, and the connection was abandoned. Pass a "
+                "longer timeout= to websocket_connect() if it is slow to answer."
+            )
+        return (
+            f"Waited {seconds:g} s for a message from the WebSocket application at {self.path}; "
+            "nothing came. The session is still open: receive again, or pass a longer timeout=."
+        )
 
     # Closing ---------------------------------------------------------------------
 
@@ -268,10 +296,8 @@ class WebSocketSession:
             return
         if not task.done():
             await self._to_app.put({"type": "websocket.disconnect", "code": code, "reason": reason})
-            try:
-                async with asyncio.timeout(self.timeout):
-                    await asyncio.shield(task)
-            except TimeoutError:
+            finished, _ = await asyncio.wait({task}, timeout=self.timeout)
+            if not finished:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
                 raise RuntimeError(
@@ -311,9 +337,9 @@ class WebSocketSession:
         self._wake()
 
     def _wake(self) -> None:
-        arrival = self._arrival
-        if arrival is not None and not arrival.done():
-            arrival.set_result(None)
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     # Helpers ---------------------------------------------------------------------
 
@@ -321,15 +347,39 @@ class WebSocketSession:
         return self.timeout if timeout is None else timeout
 
     def _check_open(self) -> None:
-        if self._closed_by_app is not None:
-            raise self._disconnect(self._closed_by_app, rejected=False)
+        """Refuse to send once either side closed the connection or the application ended."""
+        self._check_receivable()
+        closing = next(
+            (
+                message
+                for message in self._from_app
+                if message is not _APPLICATION_FINISHED and message["type"] == "websocket.close"
+            ),
+            None,
+        )
+        if closing is not None:
+            raise self._disconnect(closing, rejected=False)
+        task = self._task
+        if task is not None and task.done():
+            self._raise_application_outcome()
+            ended = {"type": "websocket.close", "code": _ABNORMAL_CLOSURE}
+            raise self._disconnect(ended, rejected=False)
+
+    def _check_receivable(self) -> None:
         if self._closed_by_test:
             raise RuntimeError(f"The WebSocket session for {self.path} is closed.")
+        if self._closed_by_app is not None:
+            raise self._disconnect(self._closed_by_app, rejected=False)
 
     def _disconnect(self, message: Message, *, rejected: bool) -> WebSocketDisconnect:
         code = int(message.get("code") or 1000)
         reason = str(message.get("reason") or "")
-        if rejected:
+        if rejected and code == _ABNORMAL_CLOSURE:
+            text = (
+                f"The WebSocket application for {self.path} ended without accepting or refusing "
+                "the handshake."
+            )
+        elif rejected:
             text = (
                 f"The WebSocket application rejected the handshake to {self.path} "
                 f"(close code {code}{_reason(reason)})."
@@ -339,7 +389,7 @@ class WebSocketSession:
                     " If it checks the Origin header (Channels' AllowedHostsOriginValidator), "
                     "pass headers={'Origin': 'http://testserver'}."
                 )
-        elif message is self._closed_by_app and message.get("code") == _ABNORMAL_CLOSURE:
+        elif code == _ABNORMAL_CLOSURE:
             text = (
                 f"The WebSocket application for {self.path} finished without closing the "
                 "connection."
@@ -350,6 +400,33 @@ class WebSocketSession:
                 f"(close code {code}{_reason(reason)})."
             )
         return WebSocketDisconnect(code, reason, message=text)
+
+
+if TYPE_CHECKING:
+    _LazyUser = LazyObject[object]
+else:  # LazyObject is generic only in django-stubs
+    _LazyUser = LazyObject
+
+
+class ForcedUser(_LazyUser):
+    """``scope["user"]`` of a session opened after ``force_authenticate(user)``: that user (it
+    compares, reads and passes ``isinstance`` checks as the user does).
+
+    Channels' ``AuthMiddleware`` resolves the session's user by assigning it to ``_wrapped``;
+    the forced user is kept instead, as DRF's forced authentication wins over authenticators,
+    and the test's own user object is left untouched.
+    """
+
+    def __init__(self, user: object) -> None:
+        super().__init__()
+        self.__dict__["_wrapped"] = user
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name != "_wrapped":
+            super().__setattr__(name, value)
+
+    def _setup(self) -> None:  # the user is given at once: never called
+        raise RuntimeError("ForcedUser is made with its user.")
 
 
 async def _run_application(

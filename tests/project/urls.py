@@ -74,4 +74,5 @@ urlpatterns += [
     path("timeout/sync/", views_timeout.SleepingSyncView.as_view()),
     path("timeout/sync-work/", views_timeout.SyncWorkRestflowView.as_view()),
     path("timeout/own/", views_timeout.own_timeout),
+    path("timeout/to-forever/", views_timeout.to_forever),
 ]

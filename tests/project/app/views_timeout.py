@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -55,3 +55,8 @@ class SyncWorkRestflowView(AsyncAPIView):
 async def own_timeout(request: HttpRequest) -> HttpResponse:
     """Raises a ``TimeoutError`` of its own."""
     raise TimeoutError("the view's own timeout")
+
+
+def to_forever(request: HttpRequest) -> HttpResponse:
+    """Redirects to :func:`wait_forever`."""
+    return HttpResponseRedirect("/timeout/forever/")
