@@ -97,6 +97,11 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
 
     handler: ForceAuthAsyncClientHandler
     cookies: SimpleCookie
+    extra: dict[str, Any] | None
+    """The WSGI-style keywords of the last request (``None`` before the first), as Django's
+    client keeps them: ``assertRedirects`` fetches the redirect target with them."""
+    headers: Mapping[str, str] | None
+    """The ``headers=`` of the last request, kept for the same reason."""
 
     def __init__(
         self,
@@ -201,7 +206,8 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             raise record.exc_info[1]
         response.client = self
         response.request = scope
-        response.redirect_chain = []
+        # Django's assertRedirects() resolves a relative Location against the WSGI name.
+        scope["PATH_INFO"] = scope["path"]
         if record.templates:
             response.templates = record.templates
             contexts = record.contexts
@@ -218,6 +224,10 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         return response
 
     async def _send(self, request: VerbRequest, follow: bool) -> APIResponse:
+        # Recorded as Django's client records them: assertRedirects() fetches the target with
+        # the last request's headers.
+        self.extra = dict(request.extra)
+        self.headers = request.headers
         response = await self.request(**request.scope())
         if follow:
             response = await self._follow(response, request)
@@ -225,6 +235,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
 
     async def _follow(self, response: APIResponse, request: VerbRequest) -> APIResponse:
         chain: list[tuple[str, int]] = []
+        response.redirect_chain = chain  # set when following, as Django does, even if empty
         while response.status_code in _REDIRECTS:
             location = response["Location"]
             chain.append((location, response.status_code))
@@ -238,8 +249,10 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
                 extra["SERVER_NAME"] = url.hostname
             if url.port:
                 extra["SERVER_PORT"] = str(url.port)
-            path = url.path or "/"
-            if not path.startswith("/"):
+            path = url.path
+            if not path and url.netloc:
+                path = "/"  # RFC 3986, section 6.2.3: an empty path is "/"
+            if not path.startswith("/"):  # relative, or empty: a query-only Location
                 path = urljoin(response.request["path"], path)
             request = request._replace(
                 path=path, secure=secure, query_params=None, query_string=url.query, extra=extra

@@ -29,10 +29,12 @@ class APIResponse(HttpResponseBase):
     - ``json()``: the body parsed as JSON (``ValueError`` when the content type is not JSON);
     - ``data``: the data a DRF ``Response`` was built with. On other responses reading it
       raises ``AttributeError`` saying to use ``json()`` or ``content``;
-    - ``request``: the ASGI scope the client sent; ``asgi_request``: the ``ASGIRequest``
-      the view received;
-    - ``redirect_chain``: ``(url, status)`` of each redirect followed (empty unless
-      ``follow=True``);
+    - ``request``: the ASGI scope the client sent (with ``PATH_INFO`` too, which Django's
+      ``assertRedirects`` reads to resolve a relative ``Location``); ``asgi_request``: the
+      ``ASGIRequest`` the view received;
+    - ``redirect_chain``: ``(url, status)`` of each redirect followed, set only with
+      ``follow=True`` (as Django's client does: ``assertRedirects`` tells from its presence
+      whether the redirect was followed);
     - ``exc_info``: what the view raised, kept when ``raise_request_exception=False``;
     - ``templates`` and ``context``: the templates rendered while serving this request and
       their contexts, as Django's test client gives them (requests served concurrently keep
