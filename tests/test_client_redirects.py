@@ -34,7 +34,8 @@ async def test_client_records_the_last_requests_headers() -> None:
     assert client.headers == {"X-Tenant": "acme"}
     assert client.extra == {"HTTP_X_TRACE": "1"}
     await client.post("/restflow/echo/", {"a": 1})
-    assert (client.extra, client.headers) == ({}, None)
+    recorded: tuple[object, object] = (client.extra, client.headers)
+    assert recorded == ({}, None)
 
 
 class AssertRedirectsTests(AsyncAPITestCase):
