@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test.client import (
     AsyncClient,
     ClientMixin,
@@ -40,6 +41,8 @@ from restflow_testing.encoding import (
 from restflow_testing.response import APIResponse, as_api_response
 
 if TYPE_CHECKING:
+    from json import JSONEncoder
+
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.sessions.backends.base import SessionBase
@@ -108,13 +111,20 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         enforce_csrf_checks: bool = False,
         raise_request_exception: bool = True,
         *,
+        json_encoder: type[JSONEncoder] = DjangoJSONEncoder,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
         **defaults: Any,
     ) -> None:
         if query_params:
             defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
-        super().__init__(enforce_csrf_checks, raise_request_exception, headers=headers, **defaults)
+        super().__init__(
+            enforce_csrf_checks,
+            raise_request_exception,
+            json_encoder=json_encoder,
+            headers=headers,
+            **defaults,
+        )
         self.handler = ForceAuthAsyncClientHandler(enforce_csrf_checks)
         self._credentials: dict[str, Any] = {}
         self._credential_headers: Headers = {}

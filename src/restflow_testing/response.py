@@ -54,17 +54,20 @@ class APIResponse(HttpResponseBase):
     resolver_match: ResolverMatch
 
     def json(self, **kwargs: Any) -> Any:
-        """The body parsed as JSON (``kwargs`` go to ``json.loads``), parsed once and kept.
+        """The body parsed as JSON; ``kwargs`` go to ``json.loads``.
 
-        Raises ``ValueError`` when the response's content type is not JSON."""
-        cached: Any = self.__dict__.get("_json", _MISSING)
-        if cached is not _MISSING:
-            return cached
+        Parsed once and kept when called without arguments; a call with arguments parses
+        again with them. Raises ``ValueError`` when the response's content type is not JSON."""
+        if not kwargs:
+            cached: Any = self.__dict__.get("_json", _MISSING)
+            if cached is not _MISSING:
+                return cached
         content_type = self.get("Content-Type") or ""
         if not _JSON_CONTENT_TYPE.match(content_type):
             raise ValueError(f'Content-Type header is "{content_type}", not "application/json"')
         parsed = _json.loads(self.content.decode(self.charset), **kwargs)
-        self.__dict__["_json"] = parsed
+        if not kwargs:
+            self.__dict__["_json"] = parsed
         return parsed
 
     if not TYPE_CHECKING:

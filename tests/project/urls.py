@@ -45,6 +45,8 @@ urlpatterns = [
     path("client/query-only/", views_client.QueryOnlyRedirectView.as_view()),
     path("client/to-tenant/", views_client.RedirectToTenantView.as_view()),
     path("client/tenant-only/", views_client.tenant_only),
+    path("client/raw/drf/", views_client.RawBodyView.as_view()),
+    path("client/raw/django/", views_client.raw_body),
     path("client/boom/restflow/", views_client.RestflowBoomView.as_view()),
     path("client/boom/adrf/", views_client.AdrfBoomView.as_view()),
     path("client/boom/drf/", views_client.DrfBoomView.as_view()),

@@ -140,3 +140,17 @@ async def tenant_only(request: HttpRequest) -> JsonResponse:
     """A plain async view that answers 403 unless the request names its tenant (``X-Tenant``)."""
     tenant = request.headers.get("X-Tenant")
     return JsonResponse({"tenant": tenant}, status=200 if tenant else 403)
+
+
+class RawBodyView(APIView):
+    """A sync DRF view reporting the request's raw body and content type, unparsed."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response({"body": request.body.hex(), "content_type": request.META["CONTENT_TYPE"]})
+
+    put = post
+
+
+async def raw_body(request: HttpRequest) -> JsonResponse:
+    """A plain async view reporting the request's raw body and content type."""
+    return JsonResponse({"body": request.body.hex(), "content_type": request.META["CONTENT_TYPE"]})
