@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from restflow_testing.client import AsyncAPIClient
     from restflow_testing.encoding import CustomFormat, JSONData, JSONValue, MultipartData
     from restflow_testing.factory import AsyncAPIRequestFactory, force_authenticate
+    from restflow_testing.queries import CaptureQueriesContext
     from restflow_testing.response import APIResponse
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "AsyncAPISimpleTestCase",
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
+    "CaptureQueriesContext",
     "CustomFormat",
     "JSONData",
     "JSONValue",
@@ -44,6 +46,7 @@ _MODULE_OF = {
     "AsyncAPISimpleTestCase": "restflow_testing.cases",
     "AsyncAPITestCase": "restflow_testing.cases",
     "AsyncAPITransactionTestCase": "restflow_testing.cases",
+    "CaptureQueriesContext": "restflow_testing.queries",
     "CustomFormat": "restflow_testing.encoding",
     "JSONData": "restflow_testing.encoding",
     "JSONValue": "restflow_testing.encoding",
