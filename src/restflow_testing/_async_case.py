@@ -27,6 +27,7 @@ from restflow_testing._async_given import (
     examples_run_by,
     is_hypothesis_test,
 )
+from restflow_testing._awaited_requests import every_request_awaited
 from restflow_testing._leaked_tasks import (
     LeakedTasks,
     check_leaked_tasks_mode,
@@ -232,29 +233,31 @@ class AsyncTestMixin:
         loop when there is anything to run there: ``asyncSetUp``, ``asyncTearDown``, async
         cleanups, or tasks to check (sync code may start them through ``async_to_sync``)."""
         existing: set[asyncio.Task[object]] = set()
-        if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
-            existing = loop.run(self._set_up())
-        failed = True
-        try:
-            outcome = body()
-            failed = False
-        finally:
-            if (
-                type(self).asyncTearDown is not AsyncTestMixin.asyncTearDown
-                or self._async_cleanups
-                or loop.has_tasks()
-            ):
-                loop.run(self._finish(existing, failed, where))
+        with every_request_awaited(lambda: f"{where} {self.id()}"):
+            if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
+                existing = loop.run(self._set_up())
+            failed = True
+            try:
+                outcome = body()
+                failed = False
+            finally:
+                if (
+                    type(self).asyncTearDown is not AsyncTestMixin.asyncTearDown
+                    or self._async_cleanups
+                    or loop.has_tasks()
+                ):
+                    loop.run(self._finish(existing, failed, where))
         return outcome
 
     async def _run_async_test(self, body: Callable[[], Awaitable[object]]) -> None:
-        existing = await self._set_up()
-        failed = True
-        try:
-            await body()
-            failed = False
-        finally:
-            await self._finish(existing, failed, "Test")
+        with every_request_awaited(lambda: f"Test {self.id()}"):
+            existing = await self._set_up()
+            failed = True
+            try:
+                await body()
+                failed = False
+            finally:
+                await self._finish(existing, failed, "Test")
 
     async def _set_up(self) -> set[asyncio.Task[object]]:
         """``asyncSetUp``; returns the tasks that ran before it, for the leaked-task check.

@@ -31,6 +31,7 @@ from restflow_testing._asgi_scope import (
     cookie_header,
     credential_headers,
 )
+from restflow_testing._awaited_requests import reported_if_not_awaited
 from restflow_testing._client_handler import ForceAuthAsyncClientHandler
 from restflow_testing._loop_thread import (
     NoServingThreadError,
@@ -282,6 +283,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
 
     # Sending -----------------------------------------------------------------------
 
+    @reported_if_not_awaited
     async def request(self, **request: Any) -> APIResponse:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request built from ASGI scope keys (``method``, ``path``, ``headers``...),
         adding the client's defaults, credentials and cookies, and return its response."""
@@ -359,6 +361,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
 
     # Verbs -------------------------------------------------------------------------
 
+    @reported_if_not_awaited
     async def get(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -374,6 +377,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         request = self._with_query("GET", path, data, secure, headers, query_params, extra)
         return await self._send(request, follow)
 
+    @reported_if_not_awaited
     async def head(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -389,6 +393,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         request = self._with_query("HEAD", path, data, secure, headers, query_params, extra)
         return await self._send(request, follow)
 
+    @reported_if_not_awaited
     async def trace(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -404,6 +409,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         request = self._with_query("TRACE", path, data, secure, headers, query_params, extra)
         return await self._send(request, follow)
 
+    @reported_if_not_awaited
     async def generic(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         method: str,
@@ -526,6 +532,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def post(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -648,6 +655,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def put(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -770,6 +778,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def patch(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -892,6 +901,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def delete(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -1014,6 +1024,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         query_params: QueryData | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def options(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
