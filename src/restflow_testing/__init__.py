@@ -8,6 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from restflow_testing._awaited_requests import RequestNotAwaitedError
     from restflow_testing._leaked_tasks import LeakedTaskError
     from restflow_testing.cases import (
         AsyncAPILiveServerTestCase,
@@ -35,6 +36,7 @@ __all__ = [
     "JSONValue",
     "LeakedTaskError",
     "MultipartData",
+    "RequestNotAwaitedError",
     "force_authenticate",
 ]
 
@@ -52,6 +54,7 @@ _MODULE_OF = {
     "JSONValue": "restflow_testing.encoding",
     "LeakedTaskError": "restflow_testing._leaked_tasks",
     "MultipartData": "restflow_testing.encoding",
+    "RequestNotAwaitedError": "restflow_testing._awaited_requests",
     "force_authenticate": "restflow_testing.factory",
 }
 
