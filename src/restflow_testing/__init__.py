@@ -8,6 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from restflow_testing._awaited_requests import RequestNotAwaitedError
     from restflow_testing._leaked_tasks import LeakedTaskError
     from restflow_testing._request_timeout import RequestTimeout
     from restflow_testing.cases import (
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from restflow_testing.client import AsyncAPIClient
     from restflow_testing.encoding import CustomFormat, JSONData, JSONValue, MultipartData
     from restflow_testing.factory import AsyncAPIRequestFactory, force_authenticate
+    from restflow_testing.queries import CaptureQueriesContext
     from restflow_testing.response import APIResponse
     from restflow_testing.websocket import WebSocketDisconnect, WebSocketSession, WebSocketTimeout
 
@@ -30,11 +32,13 @@ __all__ = [
     "AsyncAPISimpleTestCase",
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
+    "CaptureQueriesContext",
     "CustomFormat",
     "JSONData",
     "JSONValue",
     "LeakedTaskError",
     "MultipartData",
+    "RequestNotAwaitedError",
     "RequestTimeout",
     "WebSocketDisconnect",
     "WebSocketSession",
@@ -50,11 +54,13 @@ _MODULE_OF = {
     "AsyncAPISimpleTestCase": "restflow_testing.cases",
     "AsyncAPITestCase": "restflow_testing.cases",
     "AsyncAPITransactionTestCase": "restflow_testing.cases",
+    "CaptureQueriesContext": "restflow_testing.queries",
     "CustomFormat": "restflow_testing.encoding",
     "JSONData": "restflow_testing.encoding",
     "JSONValue": "restflow_testing.encoding",
     "LeakedTaskError": "restflow_testing._leaked_tasks",
     "MultipartData": "restflow_testing.encoding",
+    "RequestNotAwaitedError": "restflow_testing._awaited_requests",
     "RequestTimeout": "restflow_testing._request_timeout",
     "WebSocketDisconnect": "restflow_testing.websocket",
     "WebSocketSession": "restflow_testing.websocket",

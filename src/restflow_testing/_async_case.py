@@ -20,23 +20,27 @@ from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.test import SimpleTestCase
+from django.test.client import AsyncClient
 
 from restflow_testing._async_given import (
     adapt_async_given,
     examples_run_by,
     is_hypothesis_test,
 )
+from restflow_testing._awaited_requests import every_request_awaited
 from restflow_testing._leaked_tasks import (
     LeakedTasks,
     check_leaked_tasks_mode,
     end_leaked_tasks,
     running_tasks,
 )
-from restflow_testing._loop_thread import LoopThread
+from restflow_testing._loop_thread import LoopThread, call_on_serving_thread, running_loop
 from restflow_testing.client import AsyncAPIClient
 
 if TYPE_CHECKING:
     import asyncio
+
+    from django.http.response import HttpResponseBase
 
 _T = TypeVar("_T")
 
@@ -91,6 +95,46 @@ class AsyncTestMixin:
         Cleanups run last-in, first-out, also when the test failed.
         """
         self._async_cleanups.append((function, args, kwargs))
+
+    def assertRedirects(
+        self,
+        response: HttpResponseBase,
+        expected_url: str,
+        status_code: int = 302,
+        target_status_code: int = 200,
+        msg_prefix: str = "",
+        fetch_redirect_response: bool = True,
+    ) -> None:
+        """Django's ``assertRedirects``, whose fetch of the redirect target (with the headers of
+        the request that was redirected) also works for the async client's responses, in
+        ``async def`` tests and plain ones alike."""
+        client = getattr(response, "client", None)
+        if not fetch_redirect_response or not isinstance(client, AsyncClient):
+            super().assertRedirects(  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+                response,
+                expected_url,
+                status_code,
+                target_status_code,
+                msg_prefix,
+                fetch_redirect_response,
+            )
+            return
+        marked: Any = response
+        marked.client = _BlockingGet(client, self._run_to_completion)
+        try:
+            super().assertRedirects(  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+                response, expected_url, status_code, target_status_code, msg_prefix, True
+            )
+        finally:
+            marked.client = client
+
+    def _run_to_completion(self, make: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Run the coroutine ``make()`` makes from sync code: on the test's loop from the test's
+        thread; from code on that loop (which waits meanwhile), on a loop of its own whose sync
+        work the test's thread serves, with the test's connection."""
+        if running_loop() is None:
+            return self._test_loop().run(make())
+        return call_on_serving_thread(lambda: _run_on_a_loop_of_its_own(make))
 
     # -- unittest / Django hooks ------------------------------------------------------------
 
@@ -189,29 +233,31 @@ class AsyncTestMixin:
         loop when there is anything to run there: ``asyncSetUp``, ``asyncTearDown``, async
         cleanups, or tasks to check (sync code may start them through ``async_to_sync``)."""
         existing: set[asyncio.Task[object]] = set()
-        if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
-            existing = loop.run(self._set_up())
-        failed = True
-        try:
-            outcome = body()
-            failed = False
-        finally:
-            if (
-                type(self).asyncTearDown is not AsyncTestMixin.asyncTearDown
-                or self._async_cleanups
-                or loop.has_tasks()
-            ):
-                loop.run(self._finish(existing, failed, where))
+        with every_request_awaited(lambda: f"{where} {self.id()}"):
+            if type(self).asyncSetUp is not AsyncTestMixin.asyncSetUp:
+                existing = loop.run(self._set_up())
+            failed = True
+            try:
+                outcome = body()
+                failed = False
+            finally:
+                if (
+                    type(self).asyncTearDown is not AsyncTestMixin.asyncTearDown
+                    or self._async_cleanups
+                    or loop.has_tasks()
+                ):
+                    loop.run(self._finish(existing, failed, where))
         return outcome
 
     async def _run_async_test(self, body: Callable[[], Awaitable[object]]) -> None:
-        existing = await self._set_up()
-        failed = True
-        try:
-            await body()
-            failed = False
-        finally:
-            await self._finish(existing, failed, "Test")
+        with every_request_awaited(lambda: f"Test {self.id()}"):
+            existing = await self._set_up()
+            failed = True
+            try:
+                await body()
+                failed = False
+            finally:
+                await self._finish(existing, failed, "Test")
 
     async def _set_up(self) -> set[asyncio.Task[object]]:
         """``asyncSetUp``; returns the tasks that ran before it, for the leaked-task check.
@@ -287,6 +333,30 @@ def _check_lifecycle_hooks(case: object) -> None:
                 f"'async def {async_name}(self) -> None', or rename it to {sync_name} if it "
                 f"does not await anything."
             )
+
+
+class _BlockingGet:
+    """What Django's ``assertRedirects`` uses of ``response.client`` (``extra``, ``headers``,
+    ``get``), with ``get`` blocking until the async client's response is there."""
+
+    def __init__(
+        self, client: AsyncClient, run: Callable[[Callable[[], Coroutine[Any, Any, Any]]], Any]
+    ) -> None:
+        self.extra: object = getattr(client, "extra", None)
+        self.headers: object = getattr(client, "headers", None)
+        self._client = client
+        self._run = run
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self._run(lambda: self._client.get(*args, **kwargs))
+
+
+def _run_on_a_loop_of_its_own(make: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+    loop = LoopThread()
+    try:
+        return loop.run(make())
+    finally:
+        loop.close()
 
 
 def _call(function: Callable[[], object]) -> object:

@@ -20,6 +20,7 @@ from asgiref.sync import sync_to_async
 from hypothesis.control import cleanup, currently_in_test_context
 
 from restflow_testing._async_given import adapt_async_given
+from restflow_testing._awaited_requests import every_request_awaited
 from restflow_testing._leaked_tasks import LeakedTasks, end_leaked_tasks, running_tasks
 
 if TYPE_CHECKING:
@@ -167,20 +168,22 @@ def _isolated_example(
         rollback = ExampleRollback.active()
         if rollback is not None:
             rollback.enter_example()
-        existing = running_tasks()
-        failed = True
-        try:
-            outcome = await inner(*args, **kwargs)
-            if rollback is not None:
-                await sync_to_async(rollback.check_constraints)()
-            failed = False
-        finally:
-            await end_leaked_tasks(
-                existing,
-                lambda: f"An example of {inner.__module__}.{inner.__qualname__}",
-                mode="fail" if rollback is None else rollback.leaked_tasks,
-                report=not failed,
-            )
+        where = f"An example of {inner.__module__}.{inner.__qualname__}"
+        with every_request_awaited(lambda: where):
+            existing = running_tasks()
+            failed = True
+            try:
+                outcome = await inner(*args, **kwargs)
+                if rollback is not None:
+                    await sync_to_async(rollback.check_constraints)()
+                failed = False
+            finally:
+                await end_leaked_tasks(
+                    existing,
+                    lambda: where,
+                    mode="fail" if rollback is None else rollback.leaked_tasks,
+                    report=not failed,
+                )
         return outcome
 
     setattr(run_example, _PREPARED_MARK, True)

@@ -266,7 +266,7 @@ def call_on_serving_thread(function: Callable[[], _T]) -> _T:
     if executor is None:
         executor = AsyncToSync.loop_thread_executors.get(loop)
     if executor is None:
-        raise RuntimeError(
+        raise NoServingThreadError(
             "This sync code needs the test's database connection, but it runs on an event loop "
             "whose sync work no thread serves. Run it from the test body (or asyncSetUp), or "
             "wrap it in asgiref's sync_to_async."
@@ -274,6 +274,11 @@ def call_on_serving_thread(function: Callable[[], _T]) -> _T:
     context = contextvars.copy_context()
     result: _T = executor.submit(context.run, function).result()
     return result
+
+
+class NoServingThreadError(RuntimeError):
+    """:func:`call_on_serving_thread` was called on an event loop whose sync work no thread
+    serves (a loop that neither this library nor asgiref's ``async_to_sync`` runs)."""
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:

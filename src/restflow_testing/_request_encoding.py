@@ -16,6 +16,8 @@ from restflow_testing._asgi_scope import QueryData, URLPath, query_string, reque
 from restflow_testing.encoding import RawBody, encode_data
 
 if TYPE_CHECKING:
+    from json import JSONEncoder
+
     from rest_framework.renderers import BaseRenderer
 
 
@@ -48,6 +50,11 @@ class APIRequestEncoding:
     renderer_classes_list: Sequence[type[BaseRenderer]] | None = None
     """Renderers that provide formats; ``None``: ``TEST_REQUEST_RENDERER_CLASSES``."""
 
+    json_encoder: type[JSONEncoder]
+    """What encodes a mapping or list sent with a JSON ``content_type=`` (Django's client's
+    ``json_encoder`` argument; ``DjangoJSONEncoder`` by default). ``format="json"`` uses the
+    JSON renderer's own encoder, as DRF's client does."""
+
     def _with_body(
         self,
         method: str,
@@ -68,6 +75,7 @@ class APIRequestEncoding:
             content_type,
             default_format=self.default_format,
             renderer_classes=self.renderer_classes_list,
+            json_encoder=self.json_encoder,
         )
         return VerbRequest(
             method, path, body, encoded_type, secure, headers, query_params, None, extra

@@ -8,6 +8,8 @@ the request runs to its end and then fails, with the stack the sync code had at 
 from __future__ import annotations
 
 import asyncio
+import gc
+import inspect
 import os
 import sys
 import threading
@@ -109,7 +111,8 @@ async def within_timeout(
 
 def _awaited_frames(awaitable: object) -> Iterator[FrameType]:
     """The frames of a suspended coroutine and of what it awaits, outermost first; awaited
-    tasks (``asyncio.wait_for``'s, say) are followed into their coroutine."""
+    tasks (``asyncio.wait_for``'s, say) are followed into their coroutine, and the iterator of
+    an awaitable object's ``__await__`` into the coroutine it wraps."""
     current: object = awaitable
     while current is not None:
         if isinstance(current, asyncio.Task):
@@ -117,7 +120,12 @@ def _awaited_frames(awaitable: object) -> Iterator[FrameType]:
             continue
         frame = getattr(current, "cr_frame", None) or getattr(current, "gi_frame", None)
         if frame is None:
-            return
+            # A coroutine's __await__() iterator refers to nothing but its coroutine.
+            wrapped = [ref for ref in gc.get_referents(current) if inspect.iscoroutine(ref)]
+            if len(wrapped) != 1:
+                return
+            current = wrapped[0]
+            continue
         yield frame
         current = getattr(current, "cr_await", None) or getattr(current, "gi_yieldfrom", None)
 

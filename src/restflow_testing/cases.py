@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import SimpleTestCase
@@ -29,6 +29,7 @@ from restflow_testing._async_case import AsyncTestMixin
 from restflow_testing._example_rollback import check_deferred_constraints
 from restflow_testing._live_server import live_server_thread_class
 from restflow_testing._loop_thread import call_on_serving_thread, running_loop
+from restflow_testing.queries import AssertNumQueries
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
@@ -110,6 +111,36 @@ class _DatabaseLookupsOncePerClass:
         return list(names[0] if include_mirrors else names[1])
 
 
+class _QueriesCountedOnTheTestThread:
+    """``assertNumQueries`` that counts the queries of requests awaited in async tests."""
+
+    @overload
+    def assertNumQueries(
+        self, num: int, func: None = None, *, using: str = DEFAULT_DB_ALIAS
+    ) -> AssertNumQueries: ...
+    @overload
+    def assertNumQueries(
+        self, num: int, func: Callable[..., Any], *args: Any, using: str = ..., **kwargs: Any
+    ) -> None: ...
+    def assertNumQueries(
+        self,
+        num: int,
+        func: Callable[..., Any] | None = None,
+        *args: Any,
+        using: str = DEFAULT_DB_ALIAS,
+        **kwargs: Any,
+    ) -> AssertNumQueries | None:
+        """Fail unless the block (or ``func(*args, **kwargs)``) runs exactly ``num`` queries on
+        the database ``using``, as Django's; in ``async def`` tests the queries of the requests
+        and async ORM calls awaited inside the block are counted."""
+        context = AssertNumQueries(cast("Any", self), num, connections[using])
+        if func is None:
+            return context
+        with context:
+            func(*args, **kwargs)
+        return None
+
+
 class _FlushAfterEachExample(AsyncTestMixin):
     """Transaction test cases: flush every table after each example, as Django does per test."""
 
@@ -135,7 +166,10 @@ class AsyncAPISimpleTestCase(AsyncTestMixin, SimpleTestCase):  # type: ignore[mi
 
 
 class AsyncAPITransactionTestCase(  # type: ignore[misc]  # clients are AsyncAPIClients
-    _DatabaseLookupsOncePerClass, _FlushAfterEachExample, hypothesis_django.TransactionTestCase
+    _DatabaseLookupsOncePerClass,
+    _QueriesCountedOnTheTestThread,
+    _FlushAfterEachExample,
+    hypothesis_django.TransactionTestCase,
 ):
     """:class:`django.test.TransactionTestCase` for async API tests: real commits.
 
@@ -146,7 +180,12 @@ class AsyncAPITransactionTestCase(  # type: ignore[misc]  # clients are AsyncAPI
     """
 
 
-class AsyncAPITestCase(_DatabaseLookupsOncePerClass, AsyncTestMixin, hypothesis_django.TestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
+class AsyncAPITestCase(  # type: ignore[misc]  # clients are AsyncAPIClients
+    _DatabaseLookupsOncePerClass,
+    _QueriesCountedOnTheTestThread,
+    AsyncTestMixin,
+    hypothesis_django.TestCase,
+):
     """:class:`django.test.TestCase` for async API tests: each test runs in a transaction.
 
     Rows from ``setUpTestData`` are shared by the class; each test's writes, and each
@@ -210,7 +249,10 @@ class AsyncAPITestCase(_DatabaseLookupsOncePerClass, AsyncTestMixin, hypothesis_
 
 
 class AsyncAPILiveServerTestCase(  # type: ignore[misc]  # clients are AsyncAPIClients
-    _DatabaseLookupsOncePerClass, _FlushAfterEachExample, hypothesis_django.LiveServerTestCase
+    _DatabaseLookupsOncePerClass,
+    _QueriesCountedOnTheTestThread,
+    _FlushAfterEachExample,
+    hypothesis_django.LiveServerTestCase,
 ):
     """:class:`django.test.LiveServerTestCase` for async API tests, served over a real socket.
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from http import HTTPStatus
 from http.cookies import SimpleCookie
-from typing import TYPE_CHECKING, Any, Final, Literal, cast, overload
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast, overload
 from urllib.parse import urljoin, urlsplit
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
 from django.test.client import (
     AsyncClient,
     ClientMixin,
@@ -29,8 +33,13 @@ from restflow_testing._asgi_scope import (
     request_scope,
     websocket_scope,
 )
+from restflow_testing._awaited_requests import reported_if_not_awaited
 from restflow_testing._client_handler import ForceAuthAsyncClientHandler
-from restflow_testing._loop_thread import running_loop
+from restflow_testing._loop_thread import (
+    NoServingThreadError,
+    call_on_serving_thread,
+    running_loop,
+)
 from restflow_testing._request_encoding import APIRequestEncoding, VerbRequest
 from restflow_testing._request_record import RequestRecord
 from restflow_testing._request_timeout import within_timeout
@@ -49,11 +58,14 @@ from restflow_testing.websocket import (
 )
 
 if TYPE_CHECKING:
+    from json import JSONEncoder
+
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-    from django.contrib.sessions.backends.base import SessionBase
 
 __all__ = ["AsyncAPIClient", "QueryData", "URLPath"]
+
+_T = TypeVar("_T")
 
 
 _REDIRECTS: Final = frozenset(
@@ -67,6 +79,29 @@ _REDIRECTS: Final = frozenset(
 )
 _KEEP_METHOD: Final = frozenset({HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMANENT_REDIRECT})
 _HAS_ASYNC_AUTH: Final = hasattr(ClientMixin, "alogin")
+
+
+def _off_the_loop(name: str, async_form: str, function: Callable[[], _T]) -> _T:
+    """Call a sync session helper, which uses the database: here when no event loop runs on
+    this thread; from code on a test loop (an async test), on the thread that serves its sync
+    work, with the test's connection, while the loop waits."""
+    if running_loop() is None:
+        return function()
+    try:
+        return call_on_serving_thread(function)
+    except NoServingThreadError:
+        raise RuntimeError(
+            f"client.{name} uses the database, which sync code cannot do on a running event "
+            "loop, and no test thread serves this loop's sync work (the loop is not one this "
+            f"library or asgiref's async_to_sync runs). Use 'await client.{async_form}' instead."
+        ) from None
+
+
+def _returning(value: _T) -> Callable[[], Awaitable[_T]]:
+    async def get() -> _T:
+        return value
+
+    return get
 
 
 class AsyncAPIClient(APIRequestEncoding, AsyncClient):
@@ -114,12 +149,18 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
 
     handler: ForceAuthAsyncClientHandler
     cookies: SimpleCookie
+    extra: dict[str, Any] | None
+    """The WSGI-style keywords of the last request (``None`` before the first), as Django's
+    client keeps them: ``assertRedirects`` fetches the redirect target with them."""
+    headers: Mapping[str, str] | None
+    """The ``headers=`` of the last request, kept for the same reason."""
 
     def __init__(
         self,
         enforce_csrf_checks: bool = False,
         raise_request_exception: bool = True,
         *,
+        json_encoder: type[JSONEncoder] = DjangoJSONEncoder,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
         timeout: float | None = None,
@@ -129,7 +170,13 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         """Seconds a request may take (a call's ``timeout=`` overrides it); ``None``: no limit."""
         if query_params:
             defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
-        super().__init__(enforce_csrf_checks, raise_request_exception, headers=headers, **defaults)
+        super().__init__(
+            enforce_csrf_checks,
+            raise_request_exception,
+            json_encoder=json_encoder,
+            headers=headers,
+            **defaults,
+        )
         self.handler = ForceAuthAsyncClientHandler(enforce_csrf_checks)
         self._credentials: dict[str, Any] = {}
         self._credential_headers: Headers = {}
@@ -156,28 +203,27 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         if user is None and token is None:
             self.cookies.pop(settings.SESSION_COOKIE_NAME, None)
 
-    def logout(self) -> None:
-        """Clear credentials, forced authentication and the client's cookies (so its session).
+    # Sessions, as Django's client: the sync helpers also work inside async tests, where they
+    # run on the test's thread (see _off_the_loop).
 
-        Outside an event loop the server-side session is flushed too, as Django's client
-        does. Inside a running event loop (an async test) no database I/O happens: the
-        client forgets the session and the server-side record is left to expire; use
-        ``await alogout()`` to end it on the server as well."""
-        self._clear_auth()
-        if settings.SESSION_COOKIE_NAME in self.cookies and running_loop() is None:
-            super().logout()
-        self.cookies = SimpleCookie()
+    @property
+    def session(self) -> SessionBase:
+        """The client's session store, created and saved when there is none yet (``await
+        asession()`` is the async form; this one works inside async tests too)."""
+        return _off_the_loop("session", "asession()", lambda: super(AsyncAPIClient, self).session)
 
-    async def alogout(self) -> None:
-        """Clear credentials, forced authentication and cookies, and end the session on the
-        server (Django's ``alogout``, also on Django versions that lack it)."""
-        self._clear_auth()
-        if settings.SESSION_COOKIE_NAME in self.cookies:
-            if _HAS_ASYNC_AUTH:
-                await super().alogout()
-            else:
-                await sync_to_async(ClientMixin.logout)(self)
-        self.cookies = SimpleCookie()
+    async def asession(self) -> SessionBase:
+        """The client's session store, created and saved when there is none yet."""
+        if _HAS_ASYNC_AUTH:
+            return await super().asession()
+        return await sync_to_async(lambda: self.session)()
+
+    def login(self, **credentials: Any) -> bool:
+        """Log in through the authentication backends; ``False`` when the credentials are
+        rejected. Works inside async tests too; ``await alogin(...)`` is the async form."""
+        return _off_the_loop(
+            "login", "alogin(...)", lambda: super(AsyncAPIClient, self).login(**credentials)
+        )
 
     async def alogin(self, **credentials: Any) -> bool:
         """Log in through the authentication backends, as ``login()``; ``False`` when the
@@ -186,18 +232,68 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             return await super().alogin(**credentials)
         return await sync_to_async(self.login)(**credentials)
 
+    def force_login(self, user: AbstractBaseUser, backend: str | None = None) -> None:
+        """Start a session for ``user`` without checking credentials. Works inside async tests
+        too; ``await aforce_login(user)`` is the async form."""
+        _off_the_loop(
+            "force_login",
+            "aforce_login(user)",
+            lambda: super(AsyncAPIClient, self).force_login(cast("Any", user), backend),
+        )
+
     async def aforce_login(self, user: AbstractBaseUser, backend: str | None = None) -> None:
         """Start a session for ``user`` without checking credentials, as ``force_login()``."""
         if _HAS_ASYNC_AUTH:
             await super().aforce_login(cast("Any", user), backend)
         else:
-            await sync_to_async(self.force_login)(cast("Any", user), backend)
+            await sync_to_async(self.force_login)(user, backend)
 
-    async def asession(self) -> SessionBase:
-        """The client's session store, created and saved when there is none yet."""
+    def logout(self) -> None:
+        """Log out as Django's client does: ``user_logged_out`` is sent (with the logged-in
+        user, or ``None``), the session ends on the server, and credentials, forced
+        authentication and cookies are cleared. Works inside async tests too; ``await
+        alogout()`` is the async form."""
+        _off_the_loop("logout", "alogout()", self._end_session)
+        self._forget_auth()
+
+    async def alogout(self) -> None:
+        """As ``logout()``: ``user_logged_out`` is sent with the logged-in user (or ``None``),
+        the session ends on the server, credentials, forced authentication and cookies are
+        cleared. Also on Django versions without an async ``alogout``."""
         if _HAS_ASYNC_AUTH:
-            return await super().asession()
-        return await sync_to_async(lambda: self.session)()
+            from django.contrib.auth import aget_user
+            from django.contrib.auth import alogout as end_session
+
+            request = self._logout_request()
+            user = await aget_user(request)
+            request.user = user
+            # Django's alogout() reads the user from request.auser(), as its middleware sets it.
+            marked: Any = request
+            marked.auser = _returning(user)
+            await end_session(request)
+        else:
+            await sync_to_async(self._end_session)()
+        self._forget_auth()
+
+    def _end_session(self) -> None:
+        from django.contrib.auth import get_user
+        from django.contrib.auth import logout as end_session
+
+        request = self._logout_request()
+        request.user = get_user(request)
+        end_session(request)
+
+    def _logout_request(self) -> HttpRequest:
+        """A request carrying the client's session (an empty, unsaved one when it has none)."""
+        engine: Any = import_module(settings.SESSION_ENGINE)
+        cookie = self.cookies.get(settings.SESSION_COOKIE_NAME)
+        request = HttpRequest()
+        request.session = engine.SessionStore(cookie.value if cookie else None)
+        return request
+
+    def _forget_auth(self) -> None:
+        self._clear_auth()
+        self.cookies = SimpleCookie()
 
     def _clear_auth(self) -> None:
         self._credentials = {}
@@ -207,6 +303,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
 
     # Sending -----------------------------------------------------------------------
 
+    @reported_if_not_awaited
     async def request(self, **request: Any) -> APIResponse:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         """Send one request built from ASGI scope keys (``method``, ``path``, ``headers``...),
         adding the client's defaults, credentials and cookies, and return its response."""
@@ -221,7 +318,8 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             raise record.exc_info[1]
         response.client = self
         response.request = scope
-        response.redirect_chain = []
+        # Django's assertRedirects() resolves a relative Location against the WSGI name.
+        scope["PATH_INFO"] = scope["path"]
         if record.templates:
             response.templates = record.templates
             contexts = record.contexts
@@ -240,6 +338,10 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
     async def _send(
         self, request: VerbRequest, follow: bool, timeout: float | None = None
     ) -> APIResponse:
+        # Recorded as Django's client records them: assertRedirects() fetches the target with
+        # the last request's headers.
+        self.extra = dict(request.extra)
+        self.headers = request.headers
         limit = self.timeout if timeout is None else _checked_timeout(timeout)
         if limit is None:
             return await self._send_and_follow(request, follow)
@@ -268,6 +370,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         self, response: APIResponse, request: VerbRequest, served: list[VerbRequest] | None
     ) -> APIResponse:
         chain: list[tuple[str, int]] = []
+        response.redirect_chain = chain  # set when following, as Django does, even if empty
         while response.status_code in _REDIRECTS:
             location = response["Location"]
             chain.append((location, response.status_code))
@@ -281,8 +384,10 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
                 extra["SERVER_NAME"] = url.hostname
             if url.port:
                 extra["SERVER_PORT"] = str(url.port)
-            path = url.path or "/"
-            if not path.startswith("/"):
+            path = url.path
+            if not path and url.netloc:
+                path = "/"  # RFC 3986, section 6.2.3: an empty path is "/"
+            if not path.startswith("/"):  # relative, or empty: a query-only Location
                 path = urljoin(response.request["path"], path)
             request = request._replace(
                 path=path, secure=secure, query_params=None, query_string=url.query, extra=extra
@@ -339,6 +444,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
 
     # Verbs -------------------------------------------------------------------------
 
+    @reported_if_not_awaited
     async def get(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -355,6 +461,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         request = self._with_query("GET", path, data, secure, headers, query_params, extra)
         return await self._send(request, follow, timeout)
 
+    @reported_if_not_awaited
     async def head(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -371,6 +478,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         request = self._with_query("HEAD", path, data, secure, headers, query_params, extra)
         return await self._send(request, follow, timeout)
 
+    @reported_if_not_awaited
     async def trace(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -387,6 +495,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         request = self._with_query("TRACE", path, data, secure, headers, query_params, extra)
         return await self._send(request, follow, timeout)
 
+    @reported_if_not_awaited
     async def generic(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         method: str,
@@ -517,6 +626,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def post(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -647,6 +757,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def put(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -777,6 +888,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def patch(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -907,6 +1019,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def delete(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,
@@ -1037,6 +1150,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
+    @reported_if_not_awaited
     async def options(  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         path: URLPath,

@@ -86,6 +86,7 @@ format is wrapped in ``CustomFormat`` so that a typo'd or misused built-in forma
 through a catch-all ``str`` signature. Its ``data`` is checked by the renderer at run time."""
 
 _JSON_CONTENT_TYPE = re.compile(r"^application\/(.+\+)?json", re.IGNORECASE)
+_CHARSET = re.compile(r";\s*charset=\"?([^\s;\"]+)", re.IGNORECASE)
 
 
 class EncodedBody(NamedTuple):
@@ -127,12 +128,14 @@ def encode_data(
     *,
     default_format: str | None = None,
     renderer_classes: Sequence[type[BaseRenderer]] | None = None,
+    json_encoder: type[json.JSONEncoder] = DjangoJSONEncoder,
 ) -> EncodedBody:
     """Encode a request body as DRF's ``APIRequestFactory`` does.
 
-    - ``content_type`` given: ``data`` is the raw body (``str`` is encoded with
-      ``DEFAULT_CHARSET``); a mapping or list with a JSON content type is JSON-encoded, as
-      Django's client does. Any other non-text ``data`` raises ``TypeError``.
+    - ``content_type`` given: ``data`` is the raw body (``str`` is encoded with the
+      content type's ``charset``, else ``DEFAULT_CHARSET``); a mapping, list or tuple with a
+      JSON content type is encoded with ``json_encoder``, as Django's client does. Any other
+      non-text ``data`` raises ``TypeError``.
     - otherwise ``format`` (default: ``default_format``, else
       ``TEST_REQUEST_DEFAULT_FORMAT``) picks a renderer from ``renderer_classes`` (default:
       ``TEST_REQUEST_RENDERER_CLASSES``), whose media type becomes the content type.
@@ -150,7 +153,7 @@ def encode_data(
             "content_type= sends data as the raw body."
         )
     if content_type is not None:
-        return EncodedBody(_raw_body(data, content_type), content_type)
+        return EncodedBody(_raw_body(data, content_type, json_encoder), content_type)
     if data is None:
         return EncodedBody(b"", None)
     renderers = _renderer_map(renderer_classes)
@@ -181,23 +184,36 @@ def encode_data(
     return EncodedBody(rendered, media_type)
 
 
-def _raw_body(data: object, content_type: str) -> bytes:
+def _raw_body(data: object, content_type: str, json_encoder: type[json.JSONEncoder]) -> bytes:
     kind = type(data).__name__
     if data is None:
         return b""
     if isinstance(data, bytes):
         return data
     if isinstance(data, str):
-        return data.encode(settings.DEFAULT_CHARSET)
+        return _encode_text(data, content_type)
     if isinstance(data, bytearray | memoryview):
         return bytes(cast("bytes", data))
     if isinstance(data, Mapping | list | tuple) and _JSON_CONTENT_TYPE.match(content_type):
-        return json.dumps(cast("object", data), cls=DjangoJSONEncoder).encode()
+        return _encode_text(json.dumps(cast("object", data), cls=json_encoder), content_type)
     raise TypeError(
         f"With content_type={content_type!r} the data is the raw body and must be str or "
         f"bytes, not {kind}. Encode it yourself, or drop content_type= and "
         "pass format= to have a DRF renderer encode it."
     )
+
+
+def _encode_text(text: str, content_type: str) -> bytes:
+    """``text`` in the charset ``content_type`` names, else in ``DEFAULT_CHARSET``."""
+    named = _CHARSET.search(content_type)
+    charset = named[1] if named else settings.DEFAULT_CHARSET
+    try:
+        return text.encode(charset)
+    except LookupError:
+        raise ValueError(
+            f"content_type={content_type!r} names the charset {charset!r}, which Python does "
+            "not know: name a known one (utf-8, latin-1...) or pass the body as bytes."
+        ) from None
 
 
 def _check_multipart(data: object) -> None:
@@ -207,17 +223,31 @@ def _check_multipart(data: object) -> None:
             f"{type(data).__name__}."
         )
     for key, value in cast("Mapping[object, object]", data).items():
-        if isinstance(value, Mapping):
-            kind = type(cast("object", value)).__name__
-            raise TypeError(
-                f"Multipart field {key!r} is a {kind}: multipart bodies "
-                "cannot nest. Flatten it into separate fields or send format='json'."
-            )
-        if value is None:
-            raise TypeError(
-                f"Multipart field {key!r} is None, which multipart cannot encode: pass an "
-                "empty string or leave the field out."
-            )
+        _check_multipart_value(repr(key), value)
+        if isinstance(value, list | tuple):
+            for index, item in enumerate(cast("Sequence[object]", value)):
+                _check_multipart_value(f"{key!r}[{index}]", item)
+                if isinstance(item, list | tuple):
+                    kind = type(cast("object", item)).__name__
+                    raise TypeError(
+                        f"Multipart field {key!r}[{index}] is a {kind}: a field "
+                        "repeats once per item of a list, and items cannot be lists themselves. "
+                        "Flatten it, or send format='json'."
+                    )
+
+
+def _check_multipart_value(where: str, value: object) -> None:
+    if isinstance(value, Mapping):
+        kind = type(cast("object", value)).__name__
+        raise TypeError(
+            f"Multipart field {where} is a {kind}: multipart bodies "
+            "cannot nest. Flatten it into separate fields or send format='json'."
+        )
+    if value is None:
+        raise TypeError(
+            f"Multipart field {where} is None, which multipart cannot encode: pass an "
+            "empty string or leave the field out."
+        )
 
 
 def _json_error(data: object, format: str, renderer: JSONRenderer, exc: Exception) -> TypeError:

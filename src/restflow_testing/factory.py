@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import LimitedStream
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.test.client import AsyncRequestFactory, FakePayload
 from django.utils.http import urlencode
@@ -23,6 +24,8 @@ from restflow_testing.encoding import (
 )
 
 if TYPE_CHECKING:
+    from json import JSONEncoder
+
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
@@ -58,13 +61,14 @@ class AsyncAPIRequestFactory(APIRequestEncoding, AsyncRequestFactory):
         self,
         enforce_csrf_checks: bool = False,
         *,
+        json_encoder: type[JSONEncoder] = DjangoJSONEncoder,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
         **defaults: Any,
     ) -> None:
         if query_params:
             defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
-        super().__init__(headers=headers, **defaults)
+        super().__init__(json_encoder=json_encoder, headers=headers, **defaults)
         self.enforce_csrf_checks = enforce_csrf_checks
 
     def request(self, **request: Any) -> ASGIRequest:

@@ -170,13 +170,16 @@ async def _run_checking_tasks(
     mode: LeakedTasks,
 ) -> None:
     __tracebackhide__ = True
-    existing = running_tasks()
-    failed = True
-    try:
-        await test(**arguments)
-        failed = False
-    finally:
-        await end_leaked_tasks(existing, lambda: f"Test {nodeid}", mode=mode, report=not failed)
+    from restflow_testing._awaited_requests import every_request_awaited
+
+    with every_request_awaited(lambda: f"Test {nodeid}"):
+        existing = running_tasks()
+        failed = True
+        try:
+            await test(**arguments)
+            failed = False
+        finally:
+            await end_leaked_tasks(existing, lambda: f"Test {nodeid}", mode=mode, report=not failed)
 
 
 def _run_given(

@@ -29,10 +29,12 @@ class APIResponse(HttpResponseBase):
     - ``json()``: the body parsed as JSON (``ValueError`` when the content type is not JSON);
     - ``data``: the data a DRF ``Response`` was built with. On other responses reading it
       raises ``AttributeError`` saying to use ``json()`` or ``content``;
-    - ``request``: the ASGI scope the client sent; ``asgi_request``: the ``ASGIRequest``
-      the view received;
-    - ``redirect_chain``: ``(url, status)`` of each redirect followed (empty unless
-      ``follow=True``);
+    - ``request``: the ASGI scope the client sent (with ``PATH_INFO`` too, which Django's
+      ``assertRedirects`` reads to resolve a relative ``Location``); ``asgi_request``: the
+      ``ASGIRequest`` the view received;
+    - ``redirect_chain``: ``(url, status)`` of each redirect followed, set only with
+      ``follow=True`` (as Django's client does: ``assertRedirects`` tells from its presence
+      whether the redirect was followed);
     - ``exc_info``: what the view raised, kept when ``raise_request_exception=False``;
     - ``templates`` and ``context``: the templates rendered while serving this request and
       their contexts, as Django's test client gives them (requests served concurrently keep
@@ -52,17 +54,20 @@ class APIResponse(HttpResponseBase):
     resolver_match: ResolverMatch
 
     def json(self, **kwargs: Any) -> Any:
-        """The body parsed as JSON (``kwargs`` go to ``json.loads``), parsed once and kept.
+        """The body parsed as JSON; ``kwargs`` go to ``json.loads``.
 
-        Raises ``ValueError`` when the response's content type is not JSON."""
-        cached: Any = self.__dict__.get("_json", _MISSING)
-        if cached is not _MISSING:
-            return cached
+        Parsed once and kept when called without arguments; a call with arguments parses
+        again with them. Raises ``ValueError`` when the response's content type is not JSON."""
+        if not kwargs:
+            cached: Any = self.__dict__.get("_json", _MISSING)
+            if cached is not _MISSING:
+                return cached
         content_type = self.get("Content-Type") or ""
         if not _JSON_CONTENT_TYPE.match(content_type):
             raise ValueError(f'Content-Type header is "{content_type}", not "application/json"')
         parsed = _json.loads(self.content.decode(self.charset), **kwargs)
-        self.__dict__["_json"] = parsed
+        if not kwargs:
+            self.__dict__["_json"] = parsed
         return parsed
 
     if not TYPE_CHECKING:

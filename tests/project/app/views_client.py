@@ -118,3 +118,39 @@ def _username(request: HttpRequest) -> str | None:
 async def whoami(request: HttpRequest) -> JsonResponse:
     """A plain async Django view reporting the session's user (read in a thread: it queries)."""
     return JsonResponse({"user": await sync_to_async(_username)(request)})
+
+
+class QueryOnlyRedirectView(APIView):
+    """A sync DRF view that sends a bare request on to its own path with ``?success=true``."""
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response | HttpResponse:
+        if request.query_params.get("success"):
+            return Response({"path": request.path, "success": True})
+        return HttpResponseRedirect("?success=true")
+
+
+class RedirectToTenantView(AsyncAPIView):
+    """A restflow view redirecting to :func:`tenant_only`."""
+
+    async def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponseRedirect("/client/tenant-only/")
+
+
+async def tenant_only(request: HttpRequest) -> JsonResponse:
+    """A plain async view that answers 403 unless the request names its tenant (``X-Tenant``)."""
+    tenant = request.headers.get("X-Tenant")
+    return JsonResponse({"tenant": tenant}, status=200 if tenant else 403)
+
+
+class RawBodyView(APIView):
+    """A sync DRF view reporting the request's raw body and content type, unparsed."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response({"body": request.body.hex(), "content_type": request.META["CONTENT_TYPE"]})
+
+    put = post
+
+
+async def raw_body(request: HttpRequest) -> JsonResponse:
+    """A plain async view reporting the request's raw body and content type."""
+    return JsonResponse({"body": request.body.hex(), "content_type": request.META["CONTENT_TYPE"]})

@@ -1,0 +1,86 @@
+"""Redirects as Django's own client handles them: ``redirect_chain`` only when following, query-only
+and empty locations, and ``assertRedirects`` (with its fetch of the target) in both runners."""
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from restflow_testing import AsyncAPIClient, AsyncAPITestCase
+
+
+async def test_redirect_chain_is_absent_unless_following() -> None:
+    response = await AsyncAPIClient().get("/django/redirect/")
+    assert response.status_code == 302
+    assert not hasattr(response, "redirect_chain")
+
+
+async def test_following_sets_the_chain_even_without_a_redirect() -> None:
+    response = await AsyncAPIClient().get("/django/echo/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == []
+
+
+async def test_query_only_location_keeps_the_current_path() -> None:
+    # A sync DRF view answering "?success=true": the target is its own path, not "/".
+    response = await AsyncAPIClient().get("/client/query-only/", follow=True)
+    assert response.status_code == 200
+    assert response.json() == {"path": "/client/query-only/", "success": True}
+    assert response.redirect_chain == [("?success=true", 302)]
+
+
+async def test_client_records_the_last_requests_headers() -> None:
+    client = AsyncAPIClient()
+    assert (client.extra, client.headers) == (None, None)
+    await client.get("/client/to-tenant/", headers={"X-Tenant": "acme"}, HTTP_X_TRACE="1")
+    assert client.headers == {"X-Tenant": "acme"}
+    assert client.extra == {"HTTP_X_TRACE": "1"}
+    await client.post("/restflow/echo/", {"a": 1})
+    recorded: tuple[object, object] = (client.extra, client.headers)
+    assert recorded == ({}, None)
+
+
+class AssertRedirectsTests(AsyncAPITestCase):
+    async def test_not_followed_redirect_passes_without_fetching(self) -> None:
+        response = await self.client.get("/client/to-tenant/")
+        self.assertRedirects(response, "/client/tenant-only/", fetch_redirect_response=False)
+
+    async def test_followed_redirect(self) -> None:
+        response = await self.client.get(
+            "/client/to-tenant/", follow=True, headers={"X-Tenant": "acme"}
+        )
+        self.assertRedirects(response, "/client/tenant-only/")
+
+    async def test_fetch_of_the_target_sends_the_last_requests_headers(self) -> None:
+        # The target answers 403 without X-Tenant: the fetch must send what the request sent.
+        response = await self.client.get("/client/to-tenant/", headers={"X-Tenant": "acme"})
+        self.assertRedirects(response, "/client/tenant-only/")
+        response = await self.client.get("/client/to-tenant/", HTTP_X_TENANT="acme")
+        self.assertRedirects(response, "/client/tenant-only/")
+
+    async def test_fetch_of_the_target_reports_its_status(self) -> None:
+        response = await self.client.get("/client/to-tenant/")
+        with self.assertRaisesMessage(AssertionError, "response code was 403 (expected 200)"):
+            self.assertRedirects(response, "/client/tenant-only/")
+        self.assertRedirects(response, "/client/tenant-only/", target_status_code=403)
+
+    def test_fetch_works_in_a_plain_test_too(self) -> None:
+        get = async_to_sync(self.client.get)
+        response = get("/client/to-tenant/", headers={"X-Tenant": "acme"})
+        self.assertRedirects(response, "/client/tenant-only/")
+
+    async def test_fetch_uses_the_tests_database_connection(self) -> None:
+        from django.contrib.auth.models import User
+
+        user = await User.objects.acreate(username="ada")
+        await self.client.aforce_login(user)
+        response = await self.client.get("/django/redirect/")
+        # The target runs a view that reads the session (rows of this test's transaction).
+        response["Location"] = "/client/whoami/"
+        self.assertRedirects(response, "/client/whoami/")
+
+
+@pytest.mark.django_db
+async def test_assert_redirects_of_pytest_django_without_fetching() -> None:
+    from pytest_django.asserts import assertRedirects
+
+    response = await AsyncAPIClient().get("/client/query-only/")
+    assertRedirects(response, "/client/query-only/?success=true", fetch_redirect_response=False)
