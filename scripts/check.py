@@ -34,6 +34,7 @@ LOWEST_REQUIREMENTS = [
     "pytest-django>=4.9",
     "pytest-xdist>=3.6",
     "pytest-asyncio>=0.24",
+    "pytest-timeout>=2.3",
     "drf-restflow>=2.0",
     "adrf>=0.1.9",
     "uvicorn>=0.30",
