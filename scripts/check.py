@@ -35,6 +35,7 @@ LOWEST_REQUIREMENTS = [
     "pytest-xdist>=3.6",
     "pytest-asyncio>=0.24",
     "pytest-timeout>=2.3",
+    "hatchling>=1.25",  # the packaging test builds the wheel and the sdist
     "drf-restflow>=2.0",
     "adrf>=0.1.9",
     "uvicorn>=0.30",
