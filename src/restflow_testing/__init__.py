@@ -16,8 +16,9 @@ if TYPE_CHECKING:
         AsyncAPITransactionTestCase,
     )
     from restflow_testing.client import AsyncAPIClient
-    from restflow_testing.encoding import CustomFormat, JSONData, JSONValue, MultipartData
+    from restflow_testing.encoding import CustomFormat, JSONData, MultipartData
     from restflow_testing.factory import AsyncAPIRequestFactory, force_authenticate
+    from restflow_testing.json_types import JSONObject, JSONValue, typed_json
     from restflow_testing.response import APIResponse
 
 __all__ = [
@@ -30,10 +31,12 @@ __all__ = [
     "AsyncAPITransactionTestCase",
     "CustomFormat",
     "JSONData",
+    "JSONObject",
     "JSONValue",
     "LeakedTaskError",
     "MultipartData",
     "force_authenticate",
+    "typed_json",
 ]
 
 _MODULE_OF = {
@@ -46,10 +49,12 @@ _MODULE_OF = {
     "AsyncAPITransactionTestCase": "restflow_testing.cases",
     "CustomFormat": "restflow_testing.encoding",
     "JSONData": "restflow_testing.encoding",
-    "JSONValue": "restflow_testing.encoding",
+    "JSONObject": "restflow_testing.json_types",
+    "JSONValue": "restflow_testing.json_types",
     "LeakedTaskError": "restflow_testing._leaked_tasks",
     "MultipartData": "restflow_testing.encoding",
     "force_authenticate": "restflow_testing.factory",
+    "typed_json": "restflow_testing.json_types",
 }
 
 

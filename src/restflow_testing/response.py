@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json as _json
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from django.http.response import HttpResponseBase
+
+from restflow_testing.json_types import JSONValue, typed_json
 
 if TYPE_CHECKING:
     from django.core.handlers.asgi import ASGIRequest
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["APIResponse"]
 
+_T = TypeVar("_T")
+
 _JSON_CONTENT_TYPE = re.compile(r"^application\/(.+\+)?json", re.IGNORECASE)
 
 
@@ -26,7 +30,9 @@ class APIResponse(HttpResponseBase):
     ``APIResponse``, so Django's assertions accept it and these attributes are typed:
 
     - ``status_code``, ``headers`` (and ``response["Header"]``), ``content``, ``cookies``;
-    - ``json()``: the body parsed as JSON (``ValueError`` when the content type is not JSON);
+    - ``json()``: the body parsed as JSON, typed as :data:`~restflow_testing.JSONValue`
+      (``ValueError`` when the content type is not JSON); ``json(as_type=Article)``: the body
+      checked against a ``TypedDict`` or dataclass of yours and typed as it;
     - ``data``: the data a DRF ``Response`` was built with. On other responses reading it
       raises ``AttributeError`` saying to use ``json()`` or ``content``;
     - ``request``: the ASGI scope the client sent; ``asgi_request``: the ``ASGIRequest``
@@ -51,19 +57,28 @@ class APIResponse(HttpResponseBase):
     context: ContextList | dict[str, Any] | None
     resolver_match: ResolverMatch
 
-    def json(self, **kwargs: Any) -> Any:
+    @overload
+    def json(self, *, as_type: type[_T], **kwargs: Any) -> _T: ...
+    @overload
+    def json(self, *, as_type: None = None, **kwargs: Any) -> JSONValue: ...
+    def json(self, *, as_type: type[Any] | None = None, **kwargs: Any) -> Any:
         """The body parsed as JSON (``kwargs`` go to ``json.loads``), parsed once and kept.
 
-        Raises ``ValueError`` when the response's content type is not JSON."""
-        cached: Any = self.__dict__.get("_json", _MISSING)
-        if cached is not _MISSING:
-            return cached
-        content_type = self.get("Content-Type") or ""
-        if not _JSON_CONTENT_TYPE.match(content_type):
-            raise ValueError(f'Content-Type header is "{content_type}", not "application/json"')
-        parsed = _json.loads(self.content.decode(self.charset), **kwargs)
-        self.__dict__["_json"] = parsed
-        return parsed
+        With ``as_type`` (a ``TypedDict``, a dataclass, ``list[Article]``...), the body checked
+        against that type all the way down and returned as it, so editors complete what
+        follows: see :func:`~restflow_testing.typed_json` for what is checked. Raises
+        ``ValueError`` when the response's content type is not JSON or the body does not fit
+        ``as_type``."""
+        parsed: JSONValue = self.__dict__.get("_json", _MISSING)
+        if parsed is _MISSING:
+            content_type = self.get("Content-Type") or ""
+            if not _JSON_CONTENT_TYPE.match(content_type):
+                raise ValueError(f'Content-Type header is "{content_type}", not "application/json"')
+            parsed = _json.loads(self.content.decode(self.charset), **kwargs)
+            self.__dict__["_json"] = parsed
+        if as_type is None:
+            return parsed
+        return typed_json(parsed, as_type)
 
     if not TYPE_CHECKING:
 
