@@ -1,7 +1,8 @@
 """Run everything CI runs, from nothing but python3 and pip.
 
 1. A development environment (.venv) with the package and its ``dev`` extra: ruff, mypy --strict
-   and basedpyright (strict) on the package, the suite and the example project,
+   and basedpyright (strict) on the package, the suite, the example project and every Python
+   block of the README and the docs (``scripts/check_doc_types.py``),
    ``basedpyright --verifytypes`` (must be 100%), the docs build (``mkdocs build --strict``) and
    the test suite, on SQLite and then on a throwaway PostgreSQL cluster (``scripts/_postgres.py``;
    skipped, not failed, where PostgreSQL's server programs are not installed).
@@ -120,6 +121,9 @@ def main() -> int:
         )
         step("basedpyright", [str(bin_dir / "basedpyright")])
         step("basedpyright (examples)", [str(bin_dir / "basedpyright"), "examples"])
+        doc_types = [str(dev), "scripts/check_doc_types.py"]
+        step("mypy --strict (README and docs code blocks)", [*doc_types, "mypy"])
+        step("basedpyright (README and docs code blocks)", [*doc_types, "basedpyright"])
         step(
             "basedpyright --verifytypes",
             [
