@@ -3,7 +3,7 @@
 ``JSONValue`` is what ``json.loads`` returns, so what :meth:`APIResponse.json()
 <restflow_testing.APIResponse.json>` and ``strategies.json_values()`` give. It is also a valid
 ``format="json"`` payload (the client's ``JSONData`` is wider: it accepts any mapping and sequence,
-and the dates, decimals and UUIDs DRF's renderer writes). :func:`typed_json` checks a parsed
+and the dates, decimals and UUIDs DRF's renderer writes). [`typed_json()`][restflow_testing.json_types.typed_json] checks a parsed
 document against a ``TypedDict``, a dataclass or a plain type and gives it back as that type.
 """
 

@@ -25,12 +25,12 @@ _JSON_CONTENT_TYPE = re.compile(r"^application\/(.+\+)?json", re.IGNORECASE)
 
 
 class APIResponse(HttpResponseBase):
-    """What :class:`~restflow_testing.AsyncAPIClient` returns: the view's own response object
+    """What [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] returns: the view's own response object
     (still an instance of its class, ``Response``, ``JsonResponse``...) that is also an
     ``APIResponse``, so Django's assertions accept it and these attributes are typed:
 
     - ``status_code``, ``headers`` (and ``response["Header"]``), ``content``, ``cookies``;
-    - ``json()``: the body parsed as JSON, typed as :data:`~restflow_testing.JSONValue`
+    - ``json()``: the body parsed as JSON, typed as [`JSONValue`][restflow_testing.json_types.JSONValue]
       (``ValueError`` when the content type is not JSON); ``json(as_type=Article)``: the body
       checked against a ``TypedDict`` or dataclass of yours and typed as it;
     - ``data``: the data a DRF ``Response`` was built with. On other responses reading it
@@ -66,7 +66,7 @@ class APIResponse(HttpResponseBase):
 
         With ``as_type`` (a ``TypedDict``, a dataclass, ``list[Article]``...), the body checked
         against that type all the way down and returned as it, so editors complete what
-        follows: see :func:`~restflow_testing.typed_json` for what is checked. Raises
+        follows: see [`typed_json()`][restflow_testing.json_types.typed_json] for what is checked. Raises
         ``ValueError`` when the response's content type is not JSON or the body does not fit
         ``as_type``."""
         parsed: JSONValue = self.__dict__.get("_json", _MISSING)
@@ -99,7 +99,7 @@ _classes: dict[type[HttpResponseBase], type[APIResponse]] = {}
 
 
 def as_api_response(response: HttpResponseBase) -> APIResponse:
-    """Make ``response`` an :class:`APIResponse` in place, keeping its own class as a base."""
+    """Make ``response`` an [`APIResponse`][restflow_testing.response.APIResponse] in place, keeping its own class as a base."""
     cls = type(response)
     api_class = _classes.get(cls)
     if api_class is None:

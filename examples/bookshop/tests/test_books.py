@@ -49,7 +49,7 @@ class BookWriteTests(AsyncAPITestCase):
 
     @given(payload=strategies.invalid_from_serializer(BookSerializer))
     async def test_invalid_book_is_rejected_with_400_and_nothing_stored(
-        self, payload: dict[str, Any]
+        self, payload: strategies.InvalidPayload
     ) -> None:
         user = await User.objects.acreate(username="careful_buyer")
         self.client.force_authenticate(user)

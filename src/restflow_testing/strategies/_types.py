@@ -1,5 +1,5 @@
 """Type aliases shared by the strategies: payloads and field strategy factories (the JSON
-types come from :mod:`restflow_testing.json_types`, re-exported here)."""
+types come from `restflow_testing.json_types`, re-exported here)."""
 
 from collections.abc import Callable
 from typing import Any, TypeAlias
