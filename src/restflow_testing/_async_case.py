@@ -54,7 +54,8 @@ class AsyncTestMixin:
 
     client_class: ClassVar[type[AsyncAPIClient]] = AsyncAPIClient
     """The class of ``self.client``: set it to a subclass of
-    [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] to give every test of the class its own defaults."""
+    [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] to give every test of the class
+    its own defaults."""
     async_client_class: ClassVar[type[AsyncAPIClient]] = AsyncAPIClient
     """The class of ``self.async_client`` (the same client type: both are async)."""
     client: AsyncAPIClient
@@ -63,8 +64,8 @@ class AsyncTestMixin:
     """Django's name for the async client; a second, separate client of ``async_client_class``."""
     leaked_tasks: ClassVar[LeakedTasks] = "fail"
     """What happens to asyncio tasks a test (or an example) leaves running: ``"fail"`` raises
-    [`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError]; ``"cancel"`` cancels them quietly, as
-    ``asyncio.run`` does, for code that starts fire-and-forget tasks on purpose."""
+    [`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError]; ``"cancel"`` cancels them
+    quietly, as ``asyncio.run`` does, for code that starts fire-and-forget tasks on purpose."""
 
     _async_cleanups: list[tuple[Callable[..., Awaitable[object]], tuple[Any, ...], dict[str, Any]]]
     _class_loop: ClassVar[LoopThread | None] = None

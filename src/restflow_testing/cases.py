@@ -3,7 +3,8 @@
 Each class keeps the isolation of the Django class it extends (the database-backed ones through
 Hypothesis' Django test cases, which Hypothesis requires for ``@given``) and adds:
 
-* ``self.client`` and ``self.async_client`` are [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient]\\ s;
+* ``self.client`` and ``self.async_client`` are
+  [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] instances;
 * ``async def asyncSetUp``/``asyncTearDown`` (and ``addAsyncCleanup``) on the same event loop
   as the test body, whether the test is ``async def`` or not;
 * ``@given`` on ``async def`` tests, each example run on that loop between ``asyncSetUp`` and

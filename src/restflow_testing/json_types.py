@@ -1,10 +1,11 @@
 """The JSON types: what a JSON body parses to, and a typed view of it that you name.
 
-``JSONValue`` is what ``json.loads`` returns, so what :meth:`APIResponse.json()
-<restflow_testing.APIResponse.json>` and ``strategies.json_values()`` give. It is also a valid
+``JSONValue`` is what ``json.loads`` returns, so what ``APIResponse.json()`` and
+``strategies.json_values()`` give. It is also a valid
 ``format="json"`` payload (the client's ``JSONData`` is wider: it accepts any mapping and sequence,
-and the dates, decimals and UUIDs DRF's renderer writes). [`typed_json()`][restflow_testing.json_types.typed_json] checks a parsed
-document against a ``TypedDict``, a dataclass or a plain type and gives it back as that type.
+and the dates, decimals and UUIDs DRF's renderer writes).
+[`typed_json()`][restflow_testing.json_types.typed_json] checks a parsed document against a
+``TypedDict``, a dataclass or a plain type and gives it back as that type.
 """
 
 from __future__ import annotations
@@ -48,10 +49,10 @@ def typed_json(document: object, as_type: type[_T], /) -> _T:
     the object's keys, nested dataclasses included; keys it does not declare are left out), or
     ``str``, ``int``, ``float``, ``bool``, ``list[...]`` or ``dict[str, ...]``; the types
     inside it may also be ``None``, ``Literal[...]``, unions, ``Sequence[...]``,
-    ``Mapping[str, ...]``, ``Any`` and ``object``, nested. An object's keys a ``TypedDict`` does not declare are allowed, as a
-    type checker allows them. Raises ``ValueError`` naming the first place (``body["items"][2]
-    ["id"]``) whose value does not fit, and ``TypeError`` for a type JSON cannot hold (a
-    ``datetime``: declare it ``str``).
+    ``Mapping[str, ...]``, ``Any`` and ``object``, nested. An object's keys a ``TypedDict`` does not
+    declare are allowed, as a type checker allows them. Raises ``ValueError`` naming the first place
+    (``body["items"][2]["id"]``) whose value does not fit, and ``TypeError`` for a type JSON cannot
+    hold (a ``datetime``: declare it ``str``).
     """
     return cast("_T", _convert(document, as_type, "body"))
 

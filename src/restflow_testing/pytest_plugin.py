@@ -3,8 +3,9 @@
 Registered through the ``pytest11`` entry point, so installing ``restflow-testing`` enables it.
 It provides:
 
-* the fixtures ``async_api_client`` (a fresh [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] per
-  test) and ``async_api_rf`` (an [`AsyncAPIRequestFactory`][restflow_testing.factory.AsyncAPIRequestFactory]);
+* the fixtures ``async_api_client`` (a fresh
+  [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] per test) and ``async_api_rf`` (an
+  [`AsyncAPIRequestFactory`][restflow_testing.factory.AsyncAPIRequestFactory]);
 * plain ``async def test_*`` functions (and methods of plain test classes), run without
   pytest-asyncio;
 * ``@given`` on ``async def`` test functions, each example isolated from the others.
@@ -13,13 +14,13 @@ It provides:
 thread, while pytest's thread (the one that set up the fixtures) waits for it, as Django's own
 async tests run. The thread-sensitive sync work that async code hands off with ``sync_to_async``
 (the async ORM: ``acreate``, ``aget``...; sync views, middleware and signal receivers reached
-through [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient]) runs on pytest's thread meanwhile, so it
-uses that thread's own database connection. With pytest-django's
-``db`` fixture or ``django_db`` mark, everything the test and the views write therefore happens
-in the test's transaction and is rolled back with it; with ``transactional_db`` or
-``django_db(transaction=True)`` the writes commit as usual and pytest-django flushes the tables
-after the test. A test that returns while asyncio tasks it started are still running fails
-with [`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError] (the tasks are cancelled);
+through [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient]) runs on pytest's thread
+meanwhile, so it uses that thread's own database connection. With pytest-django's ``db`` fixture or
+``django_db`` mark, everything the test and the views write therefore happens in the test's
+transaction and is rolled back with it; with ``transactional_db`` or ``django_db(transaction=True)``
+the writes commit as usual and pytest-django flushes the tables after the test. A test that returns
+while asyncio tasks it started are still running fails with
+[`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError] (the tasks are cancelled);
 ``@pytest.mark.leaked_tasks("cancel")`` cancels them quietly instead.
 
 **Async fixtures.** Function-scoped ``async def`` fixtures and async generator fixtures run on
@@ -28,11 +29,11 @@ their ORM work happens in the test's transaction and what they make on the loop 
 sessions) works in the test. An async generator fixture's code after ``yield`` runs on that loop
 at teardown, before the fixtures it depends on are torn down. Tasks still running once every
 fixture of the test is torn down fail the test's teardown with
-[`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError] (unless the ``leaked_tasks`` mark says
-``"cancel"``). An async fixture with a wider scope (``class``, ``module``, ``package``,
+[`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError] (unless the ``leaked_tasks``
+mark says ``"cancel"``). An async fixture with a wider scope (``class``, ``module``, ``package``,
 ``session``) is refused with an error that says why: each test has a loop of its own, and the
-fixture's value would outlive it. Fixtures that pytest-asyncio (``@pytest_asyncio.fixture``),
-anyio or pytest-trio run are left to them, as are the tests those plugins own.
+fixture's value would outlive it. Fixtures that pytest-asyncio (``@pytest_asyncio.fixture``), anyio
+or pytest-trio run are left to them, as are the tests those plugins own.
 
 **Async @given tests.** The Hypothesis engine runs on pytest's thread and each example's
 coroutine runs on the test's loop, so ``note``, ``event``, ``target``, ``assume`` and
@@ -64,8 +65,8 @@ the plugin then runs none of them. Their ORM calls run on another thread than th
 another database connection: outside the test transaction, which on SQLite shows as "database
 table is locked" and on every database as rows that are not rolled back. When a run collects
 async tests that use the database under that setting, the plugin warns once
-([`AsyncioAutoModeWarning`][restflow_testing.pytest_plugin.AsyncioAutoModeWarning]), naming the setting and those tests: keep pytest-asyncio's
-default ``strict`` mode to have the plugin run them.
+([`AsyncioAutoModeWarning`][restflow_testing.pytest_plugin.AsyncioAutoModeWarning]), naming the
+setting and those tests: keep pytest-asyncio's default ``strict`` mode to have the plugin run them.
 
 The plugin works under pytest-xdist: every worker loads it and runs its tests as above.
 Importing this module needs no Django settings; Django-dependent modules load on first use.
@@ -131,10 +132,11 @@ def async_api_client() -> AsyncAPIClient:
 
 @pytest.fixture
 def async_api_rf() -> AsyncAPIRequestFactory:
-    """An [`AsyncAPIRequestFactory`][restflow_testing.factory.AsyncAPIRequestFactory] for calling views directly.
+    """A request factory for calling views directly.
 
-    Build a request (``async_api_rf.post(path, data)``) and ``await view(request)``; mark one
-    request as authenticated with [`force_authenticate()`][restflow_testing.factory.force_authenticate].
+    An [`AsyncAPIRequestFactory`][restflow_testing.factory.AsyncAPIRequestFactory]: build a
+    request (``async_api_rf.post(path, data)``) and ``await view(request)``; mark one request as
+    authenticated with [`force_authenticate()`][restflow_testing.factory.force_authenticate].
     """
     from restflow_testing.factory import AsyncAPIRequestFactory
 

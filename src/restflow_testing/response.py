@@ -25,14 +25,15 @@ _JSON_CONTENT_TYPE = re.compile(r"^application\/(.+\+)?json", re.IGNORECASE)
 
 
 class APIResponse(HttpResponseBase):
-    """What [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] returns: the view's own response object
-    (still an instance of its class, ``Response``, ``JsonResponse``...) that is also an
-    ``APIResponse``, so Django's assertions accept it and these attributes are typed:
+    """What [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] returns: the view's own
+    response object (still an instance of its class, ``Response``, ``JsonResponse``...) that is
+    also an ``APIResponse``, so Django's assertions accept it and these attributes are typed:
 
     - ``status_code``, ``headers`` (and ``response["Header"]``), ``content``, ``cookies``;
-    - ``json()``: the body parsed as JSON, typed as [`JSONValue`][restflow_testing.json_types.JSONValue]
-      (``ValueError`` when the content type is not JSON); ``json(as_type=Article)``: the body
-      checked against a ``TypedDict`` or dataclass of yours and typed as it;
+    - ``json()``: the body parsed as JSON, typed as
+      [`JSONValue`][restflow_testing.json_types.JSONValue] (``ValueError`` when the content type
+      is not JSON); ``json(as_type=Article)``: the body checked against a ``TypedDict`` or
+      dataclass of yours and typed as it;
     - ``data``: the data a DRF ``Response`` was built with. On other responses reading it
       raises ``AttributeError`` saying to use ``json()`` or ``content``;
     - ``request``: the ASGI scope the client sent; ``asgi_request``: the ``ASGIRequest``
@@ -66,9 +67,9 @@ class APIResponse(HttpResponseBase):
 
         With ``as_type`` (a ``TypedDict``, a dataclass, ``list[Article]``...), the body checked
         against that type all the way down and returned as it, so editors complete what
-        follows: see [`typed_json()`][restflow_testing.json_types.typed_json] for what is checked. Raises
-        ``ValueError`` when the response's content type is not JSON or the body does not fit
-        ``as_type``."""
+        follows: see [`typed_json()`][restflow_testing.json_types.typed_json] for what is
+        checked. Raises ``ValueError`` when the response's content type is not JSON or the body
+        does not fit ``as_type``."""
         parsed: JSONValue = self.__dict__.get("_json", _MISSING)
         if parsed is _MISSING:
             content_type = self.get("Content-Type") or ""
@@ -99,7 +100,7 @@ _classes: dict[type[HttpResponseBase], type[APIResponse]] = {}
 
 
 def as_api_response(response: HttpResponseBase) -> APIResponse:
-    """Make ``response`` an [`APIResponse`][restflow_testing.response.APIResponse] in place, keeping its own class as a base."""
+    """Make ``response`` an ``APIResponse`` in place, keeping its own class as a base."""
     cls = type(response)
     api_class = _classes.get(cls)
     if api_class is None:
