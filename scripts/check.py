@@ -119,6 +119,10 @@ def main() -> int:
             "mypy --strict (examples)",
             [str(bin_dir / "mypy"), "--config-file", "examples/mypy.ini"],
         )
+        step(
+            "mypy --strict (the notes example, its own settings)",
+            [str(bin_dir / "mypy"), "--config-file", "examples/notes/mypy.ini"],
+        )
         step("basedpyright", [str(bin_dir / "basedpyright")])
         step("basedpyright (examples)", [str(bin_dir / "basedpyright"), "examples"])
         doc_types = [str(dev), "scripts/check_doc_types.py"]
