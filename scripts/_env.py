@@ -15,7 +15,7 @@ def environment(path: Path) -> Path:
     """The python of the virtual environment at ``path``, created (with pip) when missing."""
     python = path / "bin" / "python"
     if not python.exists():
-        print(f"=== creating {path.name}", flush=True)
+        print(f"=== creating the virtual environment {path.name}", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(path)
         subprocess.run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
     return python

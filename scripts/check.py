@@ -1,7 +1,8 @@
 """Run everything CI runs, from nothing but python3 and pip.
 
 1. A development environment (.venv) with the package and its ``dev`` extra: ruff, mypy --strict
-   and basedpyright (strict) on the package, the suite and the example project,
+   and basedpyright (strict) on the package, the suite, the example project and every Python
+   block of the README and the docs (``scripts/check_doc_types.py``),
    ``basedpyright --verifytypes`` (must be 100%), the docs build (``mkdocs build --strict``) and
    the test suite, on SQLite and then on a throwaway PostgreSQL cluster (``scripts/_postgres.py``;
    skipped, not failed, where PostgreSQL's server programs are not installed).
@@ -34,6 +35,8 @@ LOWEST_REQUIREMENTS = [
     "pytest-django>=4.9",
     "pytest-xdist>=3.6",
     "pytest-asyncio>=0.24",
+    "pytest-timeout>=2.3",
+    "hatchling>=1.25",  # the packaging test builds the wheel and the sdist
     "drf-restflow>=2.0",
     "adrf>=0.1.9",
     "uvicorn>=0.30",
@@ -116,8 +119,15 @@ def main() -> int:
             "mypy --strict (examples)",
             [str(bin_dir / "mypy"), "--config-file", "examples/mypy.ini"],
         )
+        step(
+            "mypy --strict (the notes example, its own settings)",
+            [str(bin_dir / "mypy"), "--config-file", "examples/notes/mypy.ini"],
+        )
         step("basedpyright", [str(bin_dir / "basedpyright")])
         step("basedpyright (examples)", [str(bin_dir / "basedpyright"), "examples"])
+        doc_types = [str(dev), "scripts/check_doc_types.py"]
+        step("mypy --strict (README and docs code blocks)", [*doc_types, "mypy"])
+        step("basedpyright (README and docs code blocks)", [*doc_types, "basedpyright"])
         step(
             "basedpyright --verifytypes",
             [

@@ -39,7 +39,9 @@ class CacheInvalidationOnCommitTests(AsyncAPITransactionTestCase):
     async def test_each_example_starts_from_an_empty_table(self, title: str) -> None:
         self.assertEqual(await Article.objects.acount(), 0)
         await self.client.post("/restflow/articles/", {"title": title})
-        self.assertEqual((await self.client.get(COUNT_URL)).json()["count"], 1)
+        self.assertEqual(
+            (await self.client.get(COUNT_URL)).json(as_type=dict[str, object])["count"], 1
+        )
 
 
 class CapturedCallbacksTests(AsyncAPITestCase):

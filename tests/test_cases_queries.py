@@ -2,6 +2,8 @@
 ``restflow_testing.CaptureQueriesContext`` count the queries of requests awaited inside them,
 in the test cases and under the pytest plugin."""
 
+from typing import Any
+
 import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection
@@ -29,7 +31,7 @@ class AssertNumQueriesInAsyncTests(AsyncAPITestCase):
         for flavour, path in LISTS.items():
             with self.subTest(flavour=flavour), self.assertNumQueries(2):
                 response = await self.client.get(path)
-            self.assertEqual(len(response.json()), 1)
+            self.assertEqual(len(response.json(as_type=list[Any])), 1)
 
     async def test_counts_async_orm_calls_and_several_requests(self) -> None:
         with self.assertNumQueries(1 + 3 + 3):
@@ -80,7 +82,7 @@ async def test_capture_queries_context_under_the_pytest_plugin() -> None:
     with CaptureQueriesContext(connection) as captured:
         response = await client.get(LISTS["drf"])
         await client.get("/restflow/echo/")
-    assert response.json()[0]["title"] == "first"
+    assert response.json(as_type=list[dict[str, Any]])[0]["title"] == "first"
     assert ["suite_article" in query["sql"] for query in captured] == [True, True]
 
 

@@ -123,7 +123,10 @@ class ChannelsOnTheTestLoop(ChannelsTestCase):
             [{"consumer": "sync", "news": "extra!"}, {"consumer": "async", "news": "extra!"}],
         )
         article = await Article.objects.aget()  # written by the view
-        self.assertEqual((article.pk, article.title), (response.json()["article"], "extra!"))
+        self.assertEqual(
+            (article.pk, article.title),
+            (response.json(as_type=dict[str, object])["article"], "extra!"),
+        )
         self.assertEqual(answer["tag"], "after-news")
         self.assertTrue(await Tag.objects.filter(pk=answer["id"], name="after-news").aexists())
 

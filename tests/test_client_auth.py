@@ -3,7 +3,7 @@ CSRF, and many concurrent differently-authenticated clients."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -14,6 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 from rest_framework.authtoken.models import Token
 
 from restflow_testing import AsyncAPIClient
+from tests.project.app.echo import DRFEcho, Echo
 
 T = TypeVar("T")
 
@@ -57,8 +58,8 @@ def test_force_authenticate_user_and_token(
     client.force_authenticate(alice, token="forced-token")
     with django_assert_num_queries(0):
         response = run(lambda: getattr(client, verb)(ECHO[flavour]))
-    assert response.json()["user"] == "alice"
-    assert response.json()["auth"] == "forced-token"
+    assert response.json(as_type=Echo)["user"] == "alice"
+    assert response.json(as_type=Echo)["auth"] == "forced-token"
 
 
 @pytest.mark.django_db
@@ -67,14 +68,14 @@ def test_force_authenticate_with_a_token_object(flavour: str, alice: User) -> No
     token = Token.objects.create(user=alice)
     client = AsyncAPIClient()
     client.force_authenticate(alice, token)
-    assert run(lambda: client.get(ECHO[flavour])).json()["auth"] == token.key
+    assert run(lambda: client.get(ECHO[flavour])).json(as_type=DRFEcho)["auth"] == token.key
 
 
 @pytest.mark.parametrize("flavour", DRF_FLAVOURS)
 def test_force_authenticate_anonymous_user(flavour: str) -> None:
     client = AsyncAPIClient()
     client.force_authenticate(AnonymousUser())
-    body = run(lambda: client.get(ECHO[flavour])).json()
+    body = run(lambda: client.get(ECHO[flavour])).json(as_type=DRFEcho)
     assert body["user"] is None
     assert body["auth"] is None
 
@@ -83,9 +84,9 @@ def test_force_authenticate_anonymous_user(flavour: str) -> None:
 def test_force_authenticate_without_arguments_clears_it(alice: User) -> None:
     client = AsyncAPIClient()
     client.force_authenticate(alice)
-    assert run(lambda: client.get(ECHO["drf"])).json()["user"] == "alice"
+    assert run(lambda: client.get(ECHO["drf"])).json(as_type=Echo)["user"] == "alice"
     client.force_authenticate()
-    assert run(lambda: client.get(ECHO["drf"])).json()["user"] is None
+    assert run(lambda: client.get(ECHO["drf"])).json(as_type=Echo)["user"] is None
 
 
 @pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_force_authenticate_without_arguments_drops_the_session(alice: User) -> 
     client.force_login(alice)
     client.force_authenticate()
     assert settings.SESSION_COOKIE_NAME not in client.cookies
-    assert run(lambda: client.get(ECHO["drf"])).json()["user"] is None
+    assert run(lambda: client.get(ECHO["drf"])).json(as_type=Echo)["user"] is None
 
 
 # Token credentials -----------------------------------------------------------------------------
@@ -108,10 +109,10 @@ def test_token_auth_through_credentials(flavour: str, alice: User) -> None:
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     got = run(lambda: client.get(ECHO[flavour]))
     posted = run(lambda: client.post(ECHO[flavour], {"a": 1}))
-    assert got.json()["user"] == "alice"
-    assert got.json()["auth"] == token.key
+    assert got.json(as_type=Echo)["user"] == "alice"
+    assert got.json(as_type=DRFEcho)["auth"] == token.key
     assert posted.status_code == 201
-    assert posted.json()["user"] == "alice"
+    assert posted.json(as_type=Echo)["user"] == "alice"
 
 
 @pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_token_auth_through_headers_argument(alice: User) -> None:
             ECHO["restflow"], headers={"Authorization": f"Token {token.key}"}
         )
     )
-    assert response.json()["user"] == "alice"
+    assert response.json(as_type=Echo)["user"] == "alice"
 
 
 @pytest.mark.django_db
@@ -132,9 +133,9 @@ def test_credentials_replace_and_clear(alice: User, bob: User) -> None:
     client = AsyncAPIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {alice_token.key}", HTTP_X_EXTRA="1")
     client.credentials(HTTP_AUTHORIZATION=f"Token {bob_token.key}")
-    replaced = run(lambda: client.get(ECHO["adrf"])).json()
+    replaced = run(lambda: client.get(ECHO["adrf"])).json(as_type=Echo)
     client.credentials()
-    cleared = run(lambda: client.get(ECHO["adrf"])).json()
+    cleared = run(lambda: client.get(ECHO["adrf"])).json(as_type=Echo)
     assert replaced["user"] == "bob"
     assert "HTTP_X_EXTRA" not in replaced["headers"]
     assert cleared["user"] is None
@@ -153,14 +154,20 @@ def test_invalid_token_is_rejected_by_the_view() -> None:
 SESSION_VIEWS = {**ECHO, "django": "/client/whoami/"}
 
 
+class WhoAmI(TypedDict):
+    """What every session view reports (the echo views say more)."""
+
+    user: str | None
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("flavour", list(SESSION_VIEWS))
 def test_login_and_force_login(flavour: str, alice: User, bob: User) -> None:
     client = AsyncAPIClient()
     assert client.login(username="alice", password="secret")
-    assert run(lambda: client.get(SESSION_VIEWS[flavour])).json()["user"] == "alice"
+    assert run(lambda: client.get(SESSION_VIEWS[flavour])).json(as_type=WhoAmI)["user"] == "alice"
     client.force_login(bob)
-    assert run(lambda: client.get(SESSION_VIEWS[flavour])).json()["user"] == "bob"
+    assert run(lambda: client.get(SESSION_VIEWS[flavour])).json(as_type=WhoAmI)["user"] == "bob"
     assert not client.login(username="alice", password="wrong")
 
 
@@ -171,13 +178,13 @@ def test_async_login_helpers(flavour: str, alice: User, bob: User) -> None:
 
     async def scenario() -> list[Any]:
         accepted = await client.alogin(username="alice", password="secret")
-        as_alice = (await client.get(SESSION_VIEWS[flavour])).json()["user"]
+        as_alice = (await client.get(SESSION_VIEWS[flavour])).json(as_type=WhoAmI)["user"]
         rejected = await client.alogin(username="alice", password="wrong")
         await client.aforce_login(bob)
-        as_bob = (await client.get(SESSION_VIEWS[flavour])).json()["user"]
+        as_bob = (await client.get(SESSION_VIEWS[flavour])).json(as_type=WhoAmI)["user"]
         session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
         await client.alogout()
-        after = (await client.get(SESSION_VIEWS[flavour])).json()["user"]
+        after = (await client.get(SESSION_VIEWS[flavour])).json(as_type=WhoAmI)["user"]
         return [accepted, as_alice, rejected, as_bob, session_key, after]
 
     accepted, as_alice, rejected, as_bob, session_key, after = run(scenario)
@@ -209,13 +216,13 @@ def test_logout_inside_an_async_test_clears_everything_and_ends_the_session(alic
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     async def scenario() -> list[Any]:
-        session_user = (await client.get(ECHO["restflow"])).json()["user"]
+        session_user = (await client.get(ECHO["restflow"])).json(as_type=Echo)["user"]
         client.logout()
-        after_session = (await client.get(ECHO["restflow"])).json()["user"]
+        after_session = (await client.get(ECHO["restflow"])).json(as_type=Echo)["user"]
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         client.force_authenticate(alice)
         client.logout()
-        return [session_user, after_session, (await client.get(ECHO["drf"])).json()]
+        return [session_user, after_session, (await client.get(ECHO["drf"])).json(as_type=Echo)]
 
     session_user, after_session, last = run(scenario)
     assert session_user == "alice"
@@ -234,7 +241,7 @@ def test_logout_outside_a_loop_ends_the_server_session(alice: User) -> None:
     client.logout()
     assert not client.cookies
     assert not Session.objects.filter(session_key=session_key).exists()
-    assert run(lambda: client.get(ECHO["drf"])).json()["user"] is None
+    assert run(lambda: client.get(ECHO["drf"])).json(as_type=Echo)["user"] is None
 
 
 def test_logout_without_a_session_touches_no_database() -> None:
@@ -255,7 +262,7 @@ def test_csrf_is_not_enforced_by_default(flavour: str, alice: User) -> None:
     client.force_login(alice)
     response = run(lambda: client.post(ECHO[flavour], {"a": 1}))
     assert response.status_code == 201
-    assert response.json()["user"] == "alice"
+    assert response.json(as_type=Echo)["user"] == "alice"
 
 
 @pytest.mark.django_db
@@ -266,15 +273,15 @@ def test_enforced_csrf_rejects_session_posts_without_a_token(flavour: str, alice
 
     async def scenario() -> list[Any]:
         refused = await client.post(ECHO[flavour], {"a": 1})
-        token = (await client.get("/client/csrf/")).json()["token"]
+        token = (await client.get("/client/csrf/")).json(as_type=dict[str, str])["token"]
         accepted = await client.post(ECHO[flavour], {"a": 1}, HTTP_X_CSRFTOKEN=token)
         return [refused, accepted]
 
     refused, accepted = run(scenario)
     assert refused.status_code == 403
-    assert "CSRF" in refused.json()["detail"]
+    assert "CSRF" in refused.json(as_type=dict[str, str])["detail"]
     assert accepted.status_code == 201
-    assert accepted.json()["user"] == "alice"
+    assert accepted.json(as_type=Echo)["user"] == "alice"
 
 
 @pytest.mark.django_db
@@ -330,7 +337,7 @@ def test_sixty_concurrent_requests_from_differently_authenticated_clients(
     for index, (response, (_, _, username, auth)) in enumerate(
         zip(responses, clients, strict=True)
     ):
-        body = response.json()
+        body = response.json(as_type=Echo)
         assert response.status_code == 201, body
         assert body["user"] == username
         assert body["auth"] == auth

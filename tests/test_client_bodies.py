@@ -28,7 +28,7 @@ class MoneyEncoder(json.JSONEncoder):
 
 
 def sent_body(response: Any) -> bytes:
-    return bytes.fromhex(response.json()["body"])
+    return bytes.fromhex(response.json(as_type=dict[str, Any])["body"])
 
 
 # json_encoder= ---------------------------------------------------------------------------
@@ -47,7 +47,7 @@ async def test_client_json_encoder_reaches_the_view_that_parses_it() -> None:
     client = AsyncAPIClient(json_encoder=MoneyEncoder)
     payload: Any = [Money(5)]
     response = await client.put("/restflow/echo/", payload, content_type="application/json")
-    assert response.json()["data"] == ["0.05 EUR"]
+    assert response.json(as_type=dict[str, Any])["data"] == ["0.05 EUR"]
 
 
 async def test_default_json_encoder_is_djangos() -> None:
@@ -76,7 +76,7 @@ async def test_text_body_is_encoded_with_the_content_types_charset(
     content_type = f"text/plain; charset={charset}"
     response = await AsyncAPIClient().post(RAW[flavour], "Grüße", content_type=content_type)
     assert sent_body(response) == "Grüße".encode(charset)
-    assert response.json()["content_type"] == content_type
+    assert response.json(as_type=dict[str, Any])["content_type"] == content_type
 
 
 @pytest.mark.parametrize("flavour", list(RAW))
@@ -144,7 +144,7 @@ async def test_multipart_lists_of_scalars_and_files_still_work() -> None:
     response = await AsyncAPIClient().post(
         "/restflow/echo/", {"tags": ["a", 2, 3.5], "files": [upload]}, format="multipart"
     )
-    data = response.json()["data"]
+    data = response.json(as_type=dict[str, Any])["data"]
     assert data["tags"] == ["a", "2", "3.5"]
     assert data["files"] == {"name": "a.txt", "size": 5, "content_type": "text/plain"}
 
@@ -159,7 +159,9 @@ async def test_json_without_arguments_is_parsed_once() -> None:
 
 async def test_json_with_arguments_parses_with_them() -> None:
     response = await AsyncAPIClient().post("/restflow/echo/", {"price": 1.5})
-    assert response.json()["data"] == {"price": 1.5}
-    assert response.json(parse_float=Decimal)["data"] == {"price": Decimal("1.5")}
-    assert response.json(parse_float=str)["data"] == {"price": "1.5"}
-    assert response.json()["data"] == {"price": 1.5}
+    assert response.json(as_type=dict[str, Any])["data"] == {"price": 1.5}
+    assert response.json(as_type=dict[str, Any], parse_float=Decimal)["data"] == {
+        "price": Decimal("1.5")
+    }
+    assert response.json(as_type=dict[str, Any], parse_float=str)["data"] == {"price": "1.5"}
+    assert response.json(as_type=dict[str, Any])["data"] == {"price": 1.5}

@@ -11,6 +11,7 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from restflow_testing import AsyncAPIClient, AsyncAPIRequestFactory
+from tests.project.app.echo import Echo
 
 T = TypeVar("T")
 
@@ -58,7 +59,7 @@ def test_credentials_keys_must_be_wsgi_headers() -> None:
     client.credentials(HTTP_X_KEEP="1")
     with pytest.raises(ValueError, match=r"'AUTHORIZATION'.*'HTTP_'.*'CONTENT_'"):
         client.credentials(AUTHORIZATION="Token abc")
-    body = run(lambda: client.get("/drf/echo/")).json()
+    body = run(lambda: client.get("/drf/echo/")).json(as_type=Echo)
     assert body["headers"]["HTTP_X_KEEP"] == "1"
 
 

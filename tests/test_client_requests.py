@@ -3,7 +3,7 @@ redirects, exceptions and the response object."""
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -16,6 +16,7 @@ from django.test.client import RedirectCycleError
 from rest_framework.response import Response
 
 from restflow_testing import APIResponse, AsyncAPIClient, CustomFormat
+from tests.project.app.echo import DRFEcho, Echo
 from tests.project.app.models import Article
 
 ECHO = {
@@ -51,7 +52,7 @@ def body_call(
 def test_get_reaches_every_flavour(flavour: str) -> None:
     response = run(lambda: AsyncAPIClient().get(ECHO[flavour], {"q": "1"}))
     assert response.status_code == 200
-    body = response.json()
+    body = response.json(as_type=Echo)
     assert body["method"] == "GET"
     assert body["query"] == {"q": ["1"]}
 
@@ -62,7 +63,7 @@ def test_body_verbs_send_json_by_default(flavour: str, verb: str) -> None:
     payload = {"title": "x", "tags": [1, 2], "nested": {"ok": True, "none": None}}
     response = run(lambda: body_call(AsyncAPIClient(), verb, ECHO[flavour], payload))
     assert response.status_code == (201 if verb == "post" else 200)
-    body = response.json()
+    body = response.json(as_type=DRFEcho)
     assert body["method"] == verb.upper()
     assert body["content_type"] == "application/json"
     assert body["data"] == payload
@@ -72,7 +73,7 @@ def test_body_verbs_send_json_by_default(flavour: str, verb: str) -> None:
 def test_plain_django_view_sees_every_verb(verb: str) -> None:
     response = run(lambda: body_call(AsyncAPIClient(), verb, ECHO["django"]))
     assert response.status_code == 200
-    assert response.json()["method"] == verb.upper()
+    assert response.json(as_type=Echo)["method"] == verb.upper()
 
 
 @pytest.mark.parametrize("flavour", DRF_FLAVOURS)
@@ -87,7 +88,7 @@ def test_head_runs_get_without_a_body(flavour: str) -> None:
 def test_options_returns_drf_metadata(flavour: str) -> None:
     response = run(lambda: AsyncAPIClient().options(ECHO[flavour]))
     assert response.status_code == 200
-    assert "name" in response.json()
+    assert "name" in response.json(as_type=dict[str, Any])
     assert "POST" in response["Allow"]
 
 
@@ -103,7 +104,7 @@ def test_generic_sends_any_method_with_a_raw_body() -> None:
             "put", ECHO["restflow"], '{"raw": 1}', content_type="application/json"
         )
     )
-    assert response.json()["data"] == {"raw": 1}
+    assert response.json(as_type=DRFEcho)["data"] == {"raw": 1}
 
 
 def test_request_accepts_scope_keys_directly() -> None:
@@ -117,10 +118,15 @@ def test_request_accepts_scope_keys_directly() -> None:
             headers=[(b"x-direct", b"yes")],
         )
     )
-    body = response.json()
+    body = response.json(as_type=Echo)
     assert body["query"] == {"a": ["1"]}
     assert body["headers"]["HTTP_X_DIRECT"] == "yes"
     assert body["headers"]["HTTP_X_FROM"] == "credentials"
+
+
+class ArticleBody(TypedDict):
+    id: int
+    title: str
 
 
 @pytest.mark.django_db
@@ -129,7 +135,7 @@ def test_router_viewset_create_list_retrieve_update_delete() -> None:
 
     async def scenario() -> list[APIResponse]:
         created = await client.post("/restflow/articles/", {"title": "First", "body": "b"})
-        pk = created.json()["id"]
+        pk = created.json(as_type=ArticleBody)["id"]
         listed = await client.get("/restflow/articles/")
         retrieved = await client.get(f"/restflow/articles/{pk}/")
         patched = await client.patch(f"/restflow/articles/{pk}/", {"title": "Second"})
@@ -142,10 +148,10 @@ def test_router_viewset_create_list_retrieve_update_delete() -> None:
     created, listed, retrieved, patched, replaced, deleted = async_to_sync(scenario)()
     assert created.status_code == 201
     assert created.data["title"] == "First"
-    assert [item["title"] for item in listed.json()] == ["First"]
-    assert retrieved.json()["title"] == "First"
-    assert patched.json()["title"] == "Second"
-    assert replaced.json()["title"] == "Third"
+    assert [item["title"] for item in listed.json(as_type=list[ArticleBody])] == ["First"]
+    assert retrieved.json(as_type=ArticleBody)["title"] == "First"
+    assert patched.json(as_type=ArticleBody)["title"] == "Second"
+    assert replaced.json(as_type=ArticleBody)["title"] == "Third"
     assert deleted.status_code == 204
     assert not Article.objects.exists()
 
@@ -184,7 +190,7 @@ def test_multipart_uploads_work_with_every_body_verb(flavour: str, verb: str) ->
         data = {"title": "x", "file": upload(), "many": ["1", "2"]}
         return body_call(AsyncAPIClient(), verb, ECHO[flavour], data, format="multipart")
 
-    body = run(send).json()
+    body = run(send).json(as_type=DRFEcho)
     assert body["content_type"].startswith("multipart/form-data; boundary=")
     assert body["data"] == {
         "title": "x",
@@ -198,28 +204,28 @@ def test_several_files_under_one_field() -> None:
         files = [upload("a.txt", b"a"), upload("b.txt", b"bb")]
         return AsyncAPIClient().post(ECHO["restflow"], {"files": files}, "multipart")
 
-    assert [item["size"] for item in run(send).json()["data"]["files"]] == [1, 2]
+    assert [item["size"] for item in run(send).json(as_type=DRFEcho)["data"]["files"]] == [1, 2]
 
 
 def test_raw_body_with_content_type() -> None:
     response = run(
         lambda: AsyncAPIClient().post("/client/kv/", b"a=1\nb=2\n", content_type="text/x-key-value")
     )
-    assert response.json()["data"] == {"a": "1", "b": "2"}
-    assert response.json()["content_type"] == "text/x-key-value"
+    assert response.json(as_type=DRFEcho)["data"] == {"a": "1", "b": "2"}
+    assert response.json(as_type=Echo)["content_type"] == "text/x-key-value"
 
 
 def test_mapping_with_json_content_type_is_json_encoded_as_django_does() -> None:
     response = run(
         lambda: AsyncAPIClient().post(ECHO["drf"], {"a": [1]}, content_type="application/json")
     )
-    assert response.json()["data"] == {"a": [1]}
+    assert response.json(as_type=DRFEcho)["data"] == {"a": [1]}
 
 
 def test_none_data_sends_no_body() -> None:
     response = run(lambda: AsyncAPIClient().post(ECHO["restflow"]))
-    assert response.json()["data"] == {}
-    assert "HTTP_CONTENT_LENGTH" not in response.json()["headers"]
+    assert response.json(as_type=DRFEcho)["data"] == {}
+    assert "HTTP_CONTENT_LENGTH" not in response.json(as_type=Echo)["headers"]
     assert "CONTENT_LENGTH" not in response.asgi_request.META
 
 
@@ -241,7 +247,7 @@ def test_custom_renderer_format_from_settings(verb: str) -> None:
                 AsyncAPIClient(), verb, "/client/kv/", {"a": 1}, format=CustomFormat("kv")
             )
         )
-    body = response.json()
+    body = response.json(as_type=DRFEcho)
     assert body["content_type"] == "text/x-key-value; charset=utf-8"
     assert body["data"] == {"a": "1"}
 
@@ -251,18 +257,18 @@ def test_default_format_setting_is_honoured_per_request() -> None:
     with override_settings(REST_FRAMEWORK=kv_settings(TEST_REQUEST_DEFAULT_FORMAT="kv")):
         inside = run(lambda: client.post("/client/kv/", {"a": 1}))
     outside = run(lambda: client.post("/client/kv/", {"a": 1}))
-    assert inside.json()["content_type"].startswith("text/x-key-value")
-    assert outside.json()["content_type"] == "application/json"
-    assert inside.json()["data"] == {"a": "1"}
-    assert outside.json()["data"] == {"a": 1}
+    assert inside.json(as_type=Echo)["content_type"].startswith("text/x-key-value")
+    assert outside.json(as_type=Echo)["content_type"] == "application/json"
+    assert inside.json(as_type=DRFEcho)["data"] == {"a": "1"}
+    assert outside.json(as_type=DRFEcho)["data"] == {"a": 1}
 
 
 def test_multipart_default_format_from_settings() -> None:
     rest = {**settings.REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "multipart"}
     with override_settings(REST_FRAMEWORK=rest):
         response = run(lambda: AsyncAPIClient().post(ECHO["adrf"], {"a": "1"}))
-    assert response.json()["content_type"].startswith("multipart/form-data")
-    assert response.json()["data"] == {"a": "1"}
+    assert response.json(as_type=Echo)["content_type"].startswith("multipart/form-data")
+    assert response.json(as_type=DRFEcho)["data"] == {"a": "1"}
 
 
 def test_class_attributes_pin_format_and_renderers() -> None:
@@ -275,7 +281,7 @@ def test_class_attributes_pin_format_and_renderers() -> None:
         renderer_classes_list = (JSONRenderer, KeyValueRenderer)
 
     response = run(lambda: KeyValueClient().post("/client/kv/", {"a": 1}))
-    assert response.json()["data"] == {"a": "1"}
+    assert response.json(as_type=DRFEcho)["data"] == {"a": "1"}
 
 
 # Headers ------------------------------------------------------------------------------
@@ -291,7 +297,7 @@ def test_wsgi_style_and_django_headers_per_request(flavour: str) -> None:
             headers={"X-Django": "2"},
         )
     )
-    headers = response.json()["headers"]
+    headers = response.json(as_type=Echo)["headers"]
     assert headers["HTTP_X_WSGI"] == "1"
     assert headers["HTTP_X_DJANGO"] == "2"
     assert headers["HTTP_ACCEPT_LANGUAGE"] == "fr"
@@ -301,7 +307,7 @@ def test_wsgi_style_and_django_headers_per_request(flavour: str) -> None:
 @pytest.mark.parametrize("flavour", list(ECHO))
 def test_host_default_replaces_testserver(flavour: str) -> None:
     client = AsyncAPIClient(HTTP_HOST="api.example.com", headers={"X-Default": "d"})
-    body = run(lambda: client.get(ECHO[flavour])).json()
+    body = run(lambda: client.get(ECHO[flavour])).json(as_type=Echo)
     assert body["host"] == "api.example.com"
     assert body["headers"]["HTTP_HOST"] == "api.example.com"
     assert body["headers"]["HTTP_X_DEFAULT"] == "d"
@@ -310,11 +316,13 @@ def test_host_default_replaces_testserver(flavour: str) -> None:
 def test_precedence_request_over_credentials_over_defaults() -> None:
     client = AsyncAPIClient(HTTP_X_LEVEL="default", HTTP_X_ONLY_DEFAULT="d")
     client.credentials(HTTP_X_LEVEL="credentials", HTTP_X_ONLY_CREDENTIALS="c")
-    first = run(lambda: client.get(ECHO["restflow"])).json()["headers"]
-    second = run(lambda: client.get(ECHO["restflow"], HTTP_X_LEVEL="request")).json()["headers"]
+    first = run(lambda: client.get(ECHO["restflow"])).json(as_type=Echo)["headers"]
+    second = run(lambda: client.get(ECHO["restflow"], HTTP_X_LEVEL="request")).json(as_type=Echo)[
+        "headers"
+    ]
     third = run(
         lambda: client.get(ECHO["restflow"], HTTP_X_LEVEL="extra", headers={"X-Level": "headers"})
-    ).json()["headers"]
+    ).json(as_type=Echo)["headers"]
     assert first["HTTP_X_LEVEL"] == "credentials"
     assert second["HTTP_X_LEVEL"] == "request"
     assert third["HTTP_X_LEVEL"] == "headers"
@@ -327,8 +335,8 @@ def test_content_type_credential_is_sent_once() -> None:
     client.credentials(CONTENT_TYPE="application/json")
     response = run(lambda: client.post(ECHO["adrf"], {"a": 1}))
     assert response.status_code == 201
-    assert response.json()["content_type"] == "application/json"
-    assert response.json()["data"] == {"a": 1}
+    assert response.json(as_type=Echo)["content_type"] == "application/json"
+    assert response.json(as_type=DRFEcho)["data"] == {"a": 1}
 
 
 def test_cgi_variables_reach_meta() -> None:
@@ -347,14 +355,14 @@ def test_cgi_variables_reach_meta() -> None:
 
 def test_secure_requests_use_https() -> None:
     response = run(lambda: AsyncAPIClient().get(ECHO["restflow"], secure=True))
-    assert response.json()["secure"] is True
+    assert response.json(as_type=Echo)["secure"] is True
     assert response.asgi_request.META["SERVER_PORT"] == "443"
 
 
 def test_scheme_default() -> None:
     defaults: dict[str, Any] = {"wsgi.url_scheme": "https"}
     client = AsyncAPIClient(**defaults)
-    assert run(lambda: client.get(ECHO["drf"])).json()["secure"] is True
+    assert run(lambda: client.get(ECHO["drf"])).json(as_type=Echo)["secure"] is True
 
 
 # Query strings ---------------------------------------------------------------------------
@@ -365,14 +373,14 @@ def test_query_params_on_get_and_post(flavour: str) -> None:
     client = AsyncAPIClient()
     got = run(lambda: client.get(ECHO[flavour], query_params={"a": ["1", "2"], "b": 3}))
     posted = run(lambda: client.post(ECHO[flavour], {"x": 1}, query_params=[("c", "4")]))
-    assert got.json()["query"] == {"a": ["1", "2"], "b": ["3"]}
-    assert posted.json()["query"] == {"c": ["4"]}
+    assert got.json(as_type=Echo)["query"] == {"a": ["1", "2"], "b": ["3"]}
+    assert posted.json(as_type=Echo)["query"] == {"c": ["4"]}
 
 
 def test_query_in_path_and_constructor_default() -> None:
     client = AsyncAPIClient(query_params={"page": 2})
-    from_default = run(lambda: client.get(ECHO["restflow"])).json()["query"]
-    from_path = run(lambda: client.get(ECHO["restflow"] + "?page=5")).json()["query"]
+    from_default = run(lambda: client.get(ECHO["restflow"])).json(as_type=Echo)["query"]
+    from_path = run(lambda: client.get(ECHO["restflow"] + "?page=5")).json(as_type=Echo)["query"]
     assert from_default == {"page": ["2"]}
     assert from_path == {"page": ["5"]}
 
@@ -396,24 +404,24 @@ def test_follow_records_the_chain() -> None:
     response = run(lambda: AsyncAPIClient().get("/client/twice/", follow=True))
     assert response.status_code == 200
     assert response.redirect_chain == [("/django/redirect/", 302), ("/django/echo/", 302)]
-    assert response.json()["method"] == "GET"
+    assert response.json(as_type=Echo)["method"] == "GET"
 
 
 def test_follow_relative_location() -> None:
     response = run(lambda: AsyncAPIClient().get("/client/rel/", follow=True))
-    assert response.json()["path"] == "/django/echo/"
-    assert response.json()["query"] == {"from": ["relative"]}
+    assert response.json(as_type=Echo)["path"] == "/django/echo/"
+    assert response.json(as_type=Echo)["query"] == {"from": ["relative"]}
 
 
 def test_follow_absolute_location_uses_its_host() -> None:
     response = run(lambda: AsyncAPIClient().get("/client/absolute/", follow=True))
-    assert response.json()["host"] == "api.example.com"
-    assert response.json()["query"] == {"from": ["absolute"]}
+    assert response.json(as_type=Echo)["host"] == "api.example.com"
+    assert response.json(as_type=Echo)["query"] == {"from": ["absolute"]}
 
 
 def test_follow_post_302_becomes_get() -> None:
     response = run(lambda: AsyncAPIClient().post("/django/redirect/", {"a": 1}, follow=True))
-    assert response.json()["method"] == "GET"
+    assert response.json(as_type=Echo)["method"] == "GET"
     assert response.redirect_chain == [("/django/echo/", 302)]
 
 
@@ -422,13 +430,13 @@ def test_follow_307_keeps_method_and_body() -> None:
         lambda: AsyncAPIClient().post("/client/keep-method/", {"kept": True}, follow=True)
     )
     assert response.status_code == 201
-    assert response.json()["data"] == {"kept": True}
+    assert response.json(as_type=DRFEcho)["data"] == {"kept": True}
     assert response.redirect_chain == [("/restflow/echo/", 307)]
 
 
 def test_follow_keeps_request_headers() -> None:
     response = run(lambda: AsyncAPIClient().get("/django/redirect/", follow=True, HTTP_X_KEEP="1"))
-    assert response.json()["headers"]["HTTP_X_KEEP"] == "1"
+    assert response.json(as_type=Echo)["headers"]["HTTP_X_KEEP"] == "1"
 
 
 def test_redirect_loop_is_reported() -> None:

@@ -96,14 +96,14 @@ async def test_sync_session_helpers_work_in_plugin_async_tests(
     bob = await sync_to_async(User.objects.create_user)("bob")
     client = AsyncAPIClient()
     assert client.login(username="ada", password="secret") is True
-    assert (await client.get(SESSION_VIEWS[flavour])).json()["user"] == "ada"
+    assert (await client.get(SESSION_VIEWS[flavour])).json(as_type=dict[str, Any])["user"] == "ada"
     assert client.login(username="ada", password="wrong") is False
     client.force_login(bob)
-    assert (await client.get(SESSION_VIEWS[flavour])).json()["user"] == "bob"
+    assert (await client.get(SESSION_VIEWS[flavour])).json(as_type=dict[str, Any])["user"] == "bob"
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert client.session.session_key == session_key
     client.logout()
-    assert (await client.get(SESSION_VIEWS[flavour])).json()["user"] is None
+    assert (await client.get(SESSION_VIEWS[flavour])).json(as_type=dict[str, Any])["user"] is None
     assert not await Session.objects.filter(session_key=session_key).aexists()
     assert logged_out.users == ["bob"]
 
@@ -157,11 +157,17 @@ class SyncSessionHelpersInAsyncTests(AsyncAPITestCase):
         for flavour, path in SESSION_VIEWS.items():
             with self.subTest(flavour=flavour):
                 self.assertTrue(self.client.login(username="ada", password="secret"))
-                self.assertEqual((await self.client.get(path)).json()["user"], "ada")
+                self.assertEqual(
+                    (await self.client.get(path)).json(as_type=dict[str, Any])["user"], "ada"
+                )
                 self.client.logout()
-                self.assertIsNone((await self.client.get(path)).json()["user"])
+                self.assertIsNone(
+                    (await self.client.get(path)).json(as_type=dict[str, Any])["user"]
+                )
                 self.client.force_login(self.ada)
-                self.assertEqual((await self.client.get(path)).json()["user"], "ada")
+                self.assertEqual(
+                    (await self.client.get(path)).json(as_type=dict[str, Any])["user"], "ada"
+                )
                 self.client.logout()
         self.assertEqual(self.logged_out.users, ["ada", "ada"] * len(SESSION_VIEWS))
 
@@ -183,4 +189,4 @@ class SyncLoginInAsyncSetUp(AsyncAPITestCase):
 
     async def test_the_session_carries_into_the_test(self) -> None:
         response = await self.client.get("/client/whoami/")
-        self.assertEqual(response.json()["user"], "ada")
+        self.assertEqual(response.json(as_type=dict[str, Any])["user"], "ada")

@@ -11,8 +11,13 @@ each one according to what it contains (``docs/docs-tests.md`` states the rules 
 * a block that only includes a file (``--8<-- "path"``) must name an existing file;
 * any other block is a snippet, run as a coroutine (top-level ``await`` allowed) inside a
   database transaction that is rolled back;
-* a block preceded by ``<!-- docs-test: skip (reason) -->`` is only compiled, and so is one
-  preceded by ``<!-- docs-test: requires Django >= X.Y (reason) -->`` on older Django.
+* a block preceded by ``<!-- docs-test: skip (reason) -->`` or ``<!-- docs-test: partial
+  (reason) -->`` is only compiled, and so is one preceded by ``<!-- docs-test: requires Django
+  >= X.Y (reason) -->`` on older Django.
+
+``scripts/check_doc_types.py`` type-checks the same blocks with mypy --strict and basedpyright,
+all but those marked ``partial`` or ``untyped``; ``tests/doc_blocks.py`` reads the blocks and
+their markers for both.
 
 Code is compiled with the Markdown file as its file name and the block's own line numbers, so a
 traceback points at the line of the page that failed.
@@ -20,9 +25,9 @@ traceback points at the line of the page that failed.
 
 from __future__ import annotations
 
-import ast
 import inspect
 import io
+import os
 import re
 import subprocess
 import sys
@@ -31,166 +36,22 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import django
 import pytest
 from asgiref.sync import async_to_sync
 from pytest_django import DjangoDbBlocker
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
-_MARKER = re.compile(r"^\s*<!--\s*docs-test:(?P<body>.*?)-->\s*$")
-_SKIP = re.compile(r"^\s*skip\s*\((?P<reason>[^)]*\S[^)]*)\)\s*$")
-_REQUIRES = re.compile(
-    r"^\s*requires\s+Django\s*>=\s*(?P<major>\d+)\.(?P<minor>\d+)\s*\((?P<reason>[^)]*\S[^)]*)\)\s*$"
+from tests.doc_blocks import (
+    INCLUDE,
+    ROOT,
+    Block,
+    DocExampleError,
+    Kind,
+    as_module,
+    extract_blocks,
+    python_blocks,
 )
-_INCLUDE = re.compile(r"""^\s*--8<--\s*["'](?P<path>[^"']+)["']\s*$""")
-_PYTHON = {"python", "py", "python3"}
-
-Kind = Literal["skip", "include", "unittest", "pytest", "snippet"]
-
-
-class DocExampleError(AssertionError):
-    """A documentation example failed; the message says which block and why."""
-
-
-@dataclass(frozen=True)
-class Block:
-    """One fenced code block of a Markdown page."""
-
-    source: Path
-    line: int
-    """1-based line number of the block's first code line."""
-    language: str
-    code: str
-    skip_reason: str | None = None
-
-    @property
-    def ident(self) -> str:
-        try:
-            shown = self.source.relative_to(ROOT)
-        except ValueError:
-            shown = self.source
-        return f"{shown}:{self.line}"
-
-    @property
-    def slug(self) -> str:
-        return re.sub(r"\W+", "_", self.ident).strip("_")
-
-    def compiled(self) -> types.CodeType:
-        """The block compiled with top-level ``await`` allowed, at its real line numbers."""
-        padded = "\n" * (self.line - 1) + self.code
-        try:
-            code: types.CodeType = compile(
-                padded,
-                str(self.source),
-                "exec",
-                flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
-                dont_inherit=True,
-            )
-        except SyntaxError as error:
-            raise DocExampleError(f"{self.ident}: the example does not compile: {error}") from None
-        return code
-
-    def kind(self) -> Kind:
-        if self.skip_reason is not None:
-            return "skip"
-        lines = [line for line in self.code.splitlines() if line.strip()]
-        if lines and all(_INCLUDE.match(line) for line in lines):
-            return "include"
-        tree = ast.parse(self.code)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
-                "test_"
-            ):
-                return "pytest"
-        if any(isinstance(node, ast.ClassDef) for node in tree.body):
-            return "unittest"
-        return "snippet"
-
-
-def extract_blocks(path: Path, text: str | None = None) -> list[Block]:
-    """The fenced code blocks of a Markdown file, with the skip marker that precedes each."""
-    lines = (path.read_text(encoding="utf-8") if text is None else text).splitlines()
-    blocks: list[Block] = []
-    index = 0
-    while index < len(lines):
-        opening = _FENCE.match(lines[index])
-        if opening is None:
-            index += 1
-            continue
-        indent, fence = opening["indent"], opening["fence"]
-        info = opening["info"].strip()
-        language = info.split()[0].lstrip("{.").rstrip("}").lower() if info else ""
-        body: list[str] = []
-        end = index + 1
-        while end < len(lines):
-            stripped = lines[end].strip()
-            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-                break
-            line = lines[end]
-            body.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
-            end += 1
-        else:
-            raise DocExampleError(f"{path}:{index + 1}: code fence is never closed")
-        skip_reason = _skip_reason(path, lines, index)
-        blocks.append(
-            Block(
-                source=path,
-                line=index + 2,
-                language=language,
-                code="\n".join(body) + "\n",
-                skip_reason=skip_reason,
-            )
-        )
-        index = end + 1
-    return blocks
-
-
-def _skip_reason(path: Path, lines: list[str], fence_index: int) -> str | None:
-    previous = fence_index - 1
-    while previous >= 0 and not lines[previous].strip():
-        previous -= 1
-    if previous < 0:
-        return None
-    marker = _MARKER.match(lines[previous])
-    if marker is None:
-        return None
-    skip = _SKIP.match(marker["body"])
-    if skip is not None:
-        return skip["reason"].strip()
-    requires = _REQUIRES.match(marker["body"])
-    if requires is not None:
-        needed = (int(requires["major"]), int(requires["minor"]))
-        if django.VERSION[:2] >= needed:
-            return None
-        return f"needs Django {needed[0]}.{needed[1]}+: {requires['reason'].strip()}"
-    raise DocExampleError(
-        f"{path}:{previous + 1}: unknown docs-test marker {lines[previous].strip()!r}; the "
-        "markers are <!-- docs-test: skip (reason) --> and "
-        "<!-- docs-test: requires Django >= X.Y (reason) -->, each with a reason"
-    )
-
-
-def doc_sources() -> list[Path]:
-    sources = sorted(DOCS.rglob("*.md"))
-    readme = ROOT / "README.md"
-    if readme.exists():
-        sources.append(readme)
-    return sources
-
-
-def python_blocks() -> list[Block]:
-    return [
-        block
-        for source in doc_sources()
-        for block in extract_blocks(source)
-        if block.language in _PYTHON
-    ]
-
 
 BLOCKS = python_blocks()
 
@@ -270,7 +131,7 @@ def run_unittest_block(block: Block, django_db_blocker: DjangoDbBlocker) -> unit
 
 def check_include(block: Block) -> None:
     for line in block.code.splitlines():
-        included = _INCLUDE.match(line)
+        included = INCLUDE.match(line)
         if included is not None and not (ROOT / included["path"]).is_file():
             raise DocExampleError(f"{block.ident}: included file {included['path']} is missing")
 
@@ -495,3 +356,64 @@ def test_a_missing_include_fails_the_harness() -> None:
     assert block.kind() == "include"
     with pytest.raises(DocExampleError, match="missing"):
         check_include(block)
+
+
+def test_markers_say_what_is_run_and_what_is_type_checked() -> None:
+    text = (
+        "<!-- docs-test: partial (a fragment) -->\n```python\nx.y = 1\n```\n\n"
+        "<!-- docs-test: skip (needs a service) -->\n"
+        "<!-- docs-test: untyped (another library's types) -->\n"
+        "```python\nimport requests\n```\n\n"
+        "<!-- docs-test: untyped (another library's types) -->\n```python\nvalue = 1\n```\n\n"
+        "```python\nvalue: int = 1\n```\n"
+    )
+    partial, skipped_untyped, untyped, plain = extract_blocks(ROOT / "docs" / "virtual.md", text)
+    assert (partial.kind(), partial.typed) == ("skip", False)
+    assert (skipped_untyped.skip_reason, skipped_untyped.typed) == ("needs a service", False)
+    assert (untyped.kind(), untyped.typed) == ("snippet", False)
+    assert (plain.kind(), plain.typed) == ("snippet", True)
+
+
+def test_a_block_with_top_level_await_is_type_checked_as_a_coroutine_body() -> None:
+    block = _block("import asyncio\n\nawait asyncio.sleep(0)\n")
+    module = as_module(block)
+    assert module.splitlines()[block.line - 2 :] == [
+        "async def docs_example() -> None:",
+        "    import asyncio",
+        "",
+        "    await asyncio.sleep(0)",
+    ]
+    assert as_module(_block("x: int = 1\n")).splitlines()[-1] == "x: int = 1"
+
+
+@pytest.mark.parametrize("checker", ["mypy", "basedpyright"])
+def test_the_type_check_of_the_docs_fails_on_a_wrong_example(checker: str, tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# A page\n\n```python\nfrom restflow_testing import AsyncAPIClient\n\n"
+        "client = AsyncAPIClient()\nresponse = await client.get('/drf/echo/')\n"
+        "title: int = response.json(as_type=dict[str, str])['title']\n```\n",
+        encoding="utf-8",
+    )
+    bin_dir = Path(sys.executable).parent
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "scripts/check_doc_types.py",
+            checker,
+            "--into",
+            str(tmp_path / "blocks"),
+            str(page),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert completed.returncode != 0, completed.stdout
+    # Reported at the page's own line (8), the assignment of a str to an int.
+    assert re.search(rf"{re.escape(str(page))}:8(: |:\d+ - )error", completed.stdout), (
+        completed.stdout
+    )

@@ -1,5 +1,6 @@
 """The API reference documents every public name, and the site's navigation lists every page."""
 
+import inspect
 import re
 from pathlib import Path
 
@@ -41,3 +42,30 @@ def test_every_page_is_in_the_navigation() -> None:
     pages = {page.relative_to(ROOT / "docs").as_posix() for page in (ROOT / "docs").rglob("*.md")}
     listed = set(re.findall(r"[\w/-]+\.md", config))
     assert pages - listed == set()
+
+
+_SPHINX_ROLE = re.compile(r":(class|func|meth|data|mod|attr|exc|obj):`")
+
+
+def _rendered_docstrings() -> dict[str, str]:
+    """The docstrings the reference pages render: each documented object's, its own public
+    methods' and the async hooks the test case pages list."""
+    docstrings: dict[str, str] = {}
+    for path in _documented():
+        module_name, _, attribute = path.rpartition(".")
+        documented = getattr(__import__(module_name, fromlist=[attribute]), attribute)
+        docstrings[path] = inspect.getdoc(documented) or ""
+        if inspect.isclass(documented):
+            for name, member in inspect.getmembers(documented, inspect.isroutine):
+                own = name in vars(documented) and not name.startswith("_")
+                if own or name in ("asyncSetUp", "asyncTearDown", "addAsyncCleanup"):
+                    docstrings[f"{path}.{name}"] = inspect.getdoc(member) or ""
+    return docstrings
+
+
+def test_cross_references_use_the_docs_syntax() -> None:
+    # mkdocstrings renders Sphinx roles (:class:`X`) as literal text; [`X`][path] links.
+    literal = sorted(
+        path for path, text in _rendered_docstrings().items() if _SPHINX_ROLE.search(text)
+    )
+    assert literal == []

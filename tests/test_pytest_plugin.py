@@ -468,3 +468,364 @@ def test_async_tests_run_without_django_settings(
     result = run(pytester)
 
     result.assert_outcomes(passed=2)
+
+
+ASYNC_FIXTURE_TESTS = """
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from restflow_testing import AsyncAPIClient
+from tests.project.app.models import Article, Tag
+
+events: list[str] = []
+
+
+@pytest.fixture
+async def tag(db: None) -> Tag:
+    return await Tag.objects.acreate(name="made-by-a-fixture")
+
+
+@pytest.fixture
+async def opened(tag: Tag) -> AsyncIterator[asyncio.Queue[str]]:
+    # Made on the test's loop: the test can use it.
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    events.append("opened")
+    yield queue
+    # Teardown runs on that loop too, inside the transaction, before ``tag``'s teardown.
+    events.append(f"closed with {queue.get_nowait()!r}, {await Tag.objects.acount()} tag(s)")
+
+
+@pytest.fixture
+async def article(async_api_client: AsyncAPIClient, tag: Tag) -> int:
+    response = await async_api_client.post("/restflow/articles/", {"title": tag.name})
+    assert response.status_code == 201, response.content
+    return int(response.json()["id"])
+
+
+@pytest.fixture
+async def returns_none() -> None:
+    events.append("returns none")
+
+
+async def test_async(
+    opened: asyncio.Queue[str], article: int, tag: Tag, returns_none: None
+) -> None:
+    assert await Article.objects.filter(pk=article, title=tag.name).aexists()
+    assert await Tag.objects.acount() == 1
+    await opened.put("from the test")
+
+
+@pytest.mark.django_db
+def test_sync(tag: Tag, opened: asyncio.Queue[str]) -> None:
+    assert Tag.objects.get() == tag
+    opened.put_nowait("from a sync test")
+
+
+class TestInAClass:
+    @pytest.fixture
+    async def named(self, tag: Tag) -> str:
+        self.seen = tag.name
+        return tag.name.upper()
+
+    async def test_method(self, named: str) -> None:
+        assert named == "MADE-BY-A-FIXTURE"
+        assert self.seen == "made-by-a-fixture"
+
+
+@pytest.mark.django_db
+def test_zz_nothing_left() -> None:
+    assert Tag.objects.count() == 0
+    assert Article.objects.count() == 0
+    assert events == [
+        "opened",
+        "returns none",
+        "closed with 'from the test', 1 tag(s)",
+        "opened",
+        "closed with 'from a sync test', 1 tag(s)",
+    ]
+"""
+
+
+def test_async_fixtures_run_on_the_tests_loop_in_its_transaction(inner: pytest.Pytester) -> None:
+    write(inner, "test_fixtures", ASYNC_FIXTURE_TESTS)
+
+    result = run(inner)
+
+    result.assert_outcomes(passed=4)
+
+
+def test_async_fixtures_under_xdist(inner: pytest.Pytester) -> None:
+    write(inner, "test_fixtures", ASYNC_FIXTURE_TESTS.replace("def test_zz", "def _unused"))
+
+    result = run(inner, "-p", "xdist", "-n", "2")
+
+    result.assert_outcomes(passed=3)
+
+
+def test_an_async_given_test_gets_its_async_fixtures_once(inner: pytest.Pytester) -> None:
+    write(
+        inner,
+        "test_given_fixture",
+        """
+        import asyncio
+        from collections.abc import AsyncIterator
+
+        import pytest
+        from hypothesis import HealthCheck, given, settings, strategies as st
+        from tests.project.app.models import Tag
+
+        setups: list[int] = []
+
+
+        @pytest.fixture
+        async def lock(db: None) -> AsyncIterator[asyncio.Lock]:
+            await Tag.objects.acreate(name="fixture")
+            setups.append(1)
+            yield asyncio.Lock()
+
+
+        @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(name=st.text("xyz", min_size=1))
+        async def test_examples(lock: asyncio.Lock, name: str) -> None:
+            async with lock:  # bound to the loop every example runs on
+                await Tag.objects.acreate(name=name)
+            assert await Tag.objects.acount() == 2
+
+
+        def test_zz_once() -> None:
+            assert setups == [1]
+        """,
+    )
+
+    result = run(inner)
+
+    result.assert_outcomes(passed=2)
+
+
+def test_async_fixture_failures_are_reported_where_they_happen(inner: pytest.Pytester) -> None:
+    write(
+        inner,
+        "test_fixture_errors",
+        """
+        import asyncio
+        from collections.abc import AsyncIterator
+
+        import pytest
+
+
+        @pytest.fixture
+        async def broken() -> int:
+            raise LookupError("setup broke")
+
+
+        @pytest.fixture
+        async def breaks_at_teardown() -> AsyncIterator[int]:
+            yield 1
+            raise LookupError("teardown broke")
+
+
+        @pytest.fixture
+        async def yields_twice() -> AsyncIterator[int]:
+            yield 1
+            yield 2
+
+
+        @pytest.fixture
+        async def never_yields() -> AsyncIterator[int]:
+            if False:
+                yield 1
+
+
+        async def forever() -> None:
+            await asyncio.sleep(3600)
+
+
+        @pytest.fixture
+        async def starts_a_task() -> None:
+            asyncio.get_running_loop().create_task(forever())
+
+
+        @pytest.fixture
+        async def stops_its_task() -> AsyncIterator[None]:
+            task = asyncio.get_running_loop().create_task(forever())
+            yield
+            task.cancel()
+
+
+        @pytest.fixture(scope="module")
+        async def module_wide() -> int:
+            return 1
+
+
+        async def test_broken(broken: int) -> None:
+            pass
+
+
+        async def test_breaks_at_teardown(breaks_at_teardown: int) -> None:
+            pass
+
+
+        def test_yields_twice(yields_twice: int) -> None:
+            pass
+
+
+        async def test_never_yields(never_yields: int) -> None:
+            pass
+
+
+        async def test_starts_a_task(starts_a_task: None) -> None:
+            pass
+
+
+        @pytest.mark.leaked_tasks("cancel")
+        async def test_starts_a_task_quietly(starts_a_task: None) -> None:
+            pass
+
+
+        async def test_stops_its_task(stops_its_task: None) -> None:
+            pass
+
+
+        async def test_module_wide(module_wide: int) -> None:
+            pass
+        """,
+    )
+
+    result = run(inner)
+
+    # Errors at set-up: broken, never_yields, module_wide; at teardown (after passing):
+    # breaks_at_teardown, yields_twice, starts_a_task.
+    result.assert_outcomes(passed=5, errors=6)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*ERROR at setup of test_broken*",
+            "*LookupError: setup broke",
+            "*ERROR at teardown of test_breaks_at_teardown*",
+            "*LookupError: teardown broke",
+            "*ValueError: The async fixture 'yields_twice' yields more than once*",
+            "*ValueError: The async fixture 'never_yields' did not yield a value.",
+            "*LeakedTaskError: The fixtures of *test_starts_a_task left 1 asyncio task*forever*",
+            "'module_wide' is an async fixture with scope 'module': restflow-testing runs async "
+            "fixtures on the event loop of each test*",
+        ]
+    )
+    assert "test_stops_its_task" not in result.stdout.str().split("short test summary")[1]
+
+
+PYTEST_ASYNCIO_FIXTURE_TESTS = """
+import asyncio
+import threading
+
+import pytest
+import pytest_asyncio
+from asgiref.sync import sync_to_async
+from tests.project.app.models import Tag
+
+
+async def runner() -> str:
+    thread = await sync_to_async(threading.current_thread)()
+    return "plugin" if thread is threading.main_thread() else "other"
+
+
+@pytest.fixture
+async def plain() -> str:
+    return await runner()
+
+
+@pytest_asyncio.fixture
+async def theirs() -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
+
+
+@pytest.mark.django_db
+async def test_plugin(plain: str) -> None:
+    print("plain fixture run by:", plain)
+    await Tag.objects.acreate(name="one")
+    assert await Tag.objects.acount() == 1
+
+
+@pytest.mark.asyncio
+async def test_pytest_asyncio(theirs: asyncio.AbstractEventLoop) -> None:
+    assert theirs is asyncio.get_running_loop()
+    print("marked run by:", await runner())
+"""
+
+
+def test_pytest_asyncio_strict_mode_and_the_plugin_share_a_suite(inner: pytest.Pytester) -> None:
+    write(inner, "test_strict", PYTEST_ASYNCIO_FIXTURE_TESTS)
+
+    result = run(inner, "-s", "-W", "error::restflow_testing.pytest_plugin.AsyncioAutoModeWarning")
+
+    result.assert_outcomes(passed=2)
+    output = result.stdout.str()
+    assert "plain fixture run by: plugin" in output
+    assert "marked run by: other" in output
+
+
+def test_pytest_asyncio_auto_mode_warns_once_about_database_tests(inner: pytest.Pytester) -> None:
+    write(inner, "test_owner", OWNERSHIP_TESTS)
+    write(inner, "test_rollback", ROLLBACK_TESTS)
+
+    result = run(inner, "-o", "asyncio_mode=auto")
+
+    output = result.stdout.str()
+    assert output.count("AsyncioAutoModeWarning") == 1
+    result.stdout.fnmatch_lines(
+        [
+            '*AsyncioAutoModeWarning: pytest-asyncio\'s asyncio_mode = "auto" runs 3 async '
+            "test(s) that use the database (test_rollback.py::test_a, test_rollback.py::test_b, "
+            "test_rollback.py::TestInAClass::test_c) on its own event loop*Set asyncio_mode = "
+            '"strict"*',
+        ]
+    )
+
+
+def test_pytest_asyncio_auto_mode_without_database_tests_is_quiet(inner: pytest.Pytester) -> None:
+    write(inner, "test_owner", OWNERSHIP_TESTS)
+
+    result = run(inner, "-o", "asyncio_mode=auto")
+
+    result.assert_outcomes(passed=2)
+    assert "AsyncioAutoModeWarning" not in result.stdout.str()
+
+
+def test_pytest_timeout_reports_a_hung_async_test(inner: pytest.Pytester) -> None:
+    write(
+        inner,
+        "test_hangs",
+        """
+        import asyncio
+        import time
+
+        import pytest
+        from asgiref.sync import sync_to_async
+        from tests.project.app.models import Tag
+
+
+        async def test_hangs_on_the_loop() -> None:
+            await asyncio.Event().wait()
+
+
+        @pytest.mark.django_db
+        async def test_hangs_in_sync_work() -> None:
+            await Tag.objects.acreate(name="written before the hang")
+            await sync_to_async(time.sleep)(600)
+
+
+        @pytest.mark.django_db
+        async def test_zz_runs_afterwards() -> None:
+            assert await Tag.objects.acount() == 0
+        """,
+    )
+
+    result = run(inner, "--timeout", "2")
+
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            "FAILED test_hangs.py::test_hangs_on_the_loop - Failed: Timeout (>2.0s)*",
+            "FAILED test_hangs.py::test_hangs_in_sync_work - Failed: Timeout (>2.0s)*",
+        ]
+    )
+    assert result.duration < 60

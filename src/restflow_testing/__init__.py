@@ -18,8 +18,9 @@ if TYPE_CHECKING:
         AsyncAPITransactionTestCase,
     )
     from restflow_testing.client import AsyncAPIClient
-    from restflow_testing.encoding import CustomFormat, JSONData, JSONValue, MultipartData
+    from restflow_testing.encoding import CustomFormat, JSONData, MultipartData
     from restflow_testing.factory import AsyncAPIRequestFactory, force_authenticate
+    from restflow_testing.json_types import JSONObject, JSONValue, typed_json
     from restflow_testing.queries import CaptureQueriesContext
     from restflow_testing.response import APIResponse
     from restflow_testing.websocket import WebSocketDisconnect, WebSocketSession, WebSocketTimeout
@@ -35,6 +36,7 @@ __all__ = [
     "CaptureQueriesContext",
     "CustomFormat",
     "JSONData",
+    "JSONObject",
     "JSONValue",
     "LeakedTaskError",
     "MultipartData",
@@ -44,6 +46,7 @@ __all__ = [
     "WebSocketSession",
     "WebSocketTimeout",
     "force_authenticate",
+    "typed_json",
 ]
 
 _MODULE_OF = {
@@ -57,7 +60,8 @@ _MODULE_OF = {
     "CaptureQueriesContext": "restflow_testing.queries",
     "CustomFormat": "restflow_testing.encoding",
     "JSONData": "restflow_testing.encoding",
-    "JSONValue": "restflow_testing.encoding",
+    "JSONObject": "restflow_testing.json_types",
+    "JSONValue": "restflow_testing.json_types",
     "LeakedTaskError": "restflow_testing._leaked_tasks",
     "MultipartData": "restflow_testing.encoding",
     "RequestNotAwaitedError": "restflow_testing._awaited_requests",
@@ -66,6 +70,7 @@ _MODULE_OF = {
     "WebSocketSession": "restflow_testing.websocket",
     "WebSocketTimeout": "restflow_testing.websocket",
     "force_authenticate": "restflow_testing.factory",
+    "typed_json": "restflow_testing.json_types",
 }
 
 

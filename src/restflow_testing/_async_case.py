@@ -7,7 +7,7 @@ everything the test and its views do happens in the test's transaction.
 
 ``@given`` tests run the Hypothesis engine on the test's thread; each example then runs on the
 loop, between ``asyncSetUp`` and ``asyncTearDown``, with fresh clients, inside the isolation the
-test case provides (a savepoint for :class:`~restflow_testing.AsyncAPITestCase`).
+test case provides (a savepoint for [`AsyncAPITestCase`][restflow_testing.cases.AsyncAPITestCase]).
 """
 
 from __future__ import annotations
@@ -57,13 +57,19 @@ class AsyncTestMixin:
     """
 
     client_class: ClassVar[type[AsyncAPIClient]] = AsyncAPIClient
+    """The class of ``self.client``: set it to a subclass of
+    [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] to give every test of the class
+    its own defaults."""
     async_client_class: ClassVar[type[AsyncAPIClient]] = AsyncAPIClient
+    """The class of ``self.async_client`` (the same client type: both are async)."""
     client: AsyncAPIClient
+    """A fresh client for each test, and for each Hypothesis example of a ``@given`` test."""
     async_client: AsyncAPIClient
+    """Django's name for the async client; a second, separate client of ``async_client_class``."""
     leaked_tasks: ClassVar[LeakedTasks] = "fail"
     """What happens to asyncio tasks a test (or an example) leaves running: ``"fail"`` raises
-    :class:`~restflow_testing.LeakedTaskError`; ``"cancel"`` cancels them quietly, as
-    ``asyncio.run`` does, for code that starts fire-and-forget tasks on purpose."""
+    [`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError]; ``"cancel"`` cancels them
+    quietly, as ``asyncio.run`` does, for code that starts fire-and-forget tasks on purpose."""
 
     _async_cleanups: list[tuple[Callable[..., Awaitable[object]], tuple[Any, ...], dict[str, Any]]]
     _class_loop: ClassVar[LoopThread | None] = None

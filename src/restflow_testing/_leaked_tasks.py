@@ -49,10 +49,10 @@ async def end_leaked_tasks(
 ) -> None:
     """Cancel the tasks started since ``existing`` was taken that still run.
 
-    With ``mode="fail"`` raises :class:`LeakedTaskError` naming each task's coroutine, unless
-    ``report`` is false (the test already failed: its own error is the one to show). With
-    ``mode="cancel"`` the tasks are cancelled quietly. Either way they are finished (awaited)
-    before this returns, so nothing of theirs runs into the next test.
+    With ``mode="fail"`` raises [`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError]
+    naming each task's coroutine, unless ``report`` is false (the test already failed: its own error
+    is the one to show). With ``mode="cancel"`` the tasks are cancelled quietly. Either way they are
+    finished (awaited) before this returns, so nothing of theirs runs into the next test.
     """
     if not running_tasks() - existing:
         return

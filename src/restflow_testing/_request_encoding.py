@@ -1,6 +1,6 @@
 """What the client and the factory share: turning a verb's arguments into one request.
 
-Both encode bodies the DRF way (:func:`~restflow_testing.encoding.encode_data`, with the class's
+Both encode bodies the DRF way (``encode_data()``, with the class's
 ``default_format`` and ``renderer_classes_list``) and read the query of ``GET``, ``HEAD`` and
 ``TRACE`` from ``data``; the client then sends the request, the factory hands it out.
 """
@@ -41,8 +41,9 @@ class VerbRequest(NamedTuple):
 
 
 class APIRequestEncoding:
-    """The request encoding of :class:`~restflow_testing.AsyncAPIClient` and
-    :class:`~restflow_testing.AsyncAPIRequestFactory`, as DRF's ``APIRequestFactory`` has it."""
+    """The request encoding of [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] and
+    [`AsyncAPIRequestFactory`][restflow_testing.factory.AsyncAPIRequestFactory], as DRF's
+    ``APIRequestFactory`` has it."""
 
     default_format: str | None = None
     """The format used when a request passes none; ``None``: ``TEST_REQUEST_DEFAULT_FORMAT``."""

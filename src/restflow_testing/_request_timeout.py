@@ -52,7 +52,7 @@ async def within_timeout(
     path: str,
     current: Callable[[], str] | None = None,
 ) -> _T:
-    """Await ``request`` in the calling task; :class:`RequestTimeout` after ``seconds``.
+    """Await ``request`` in the calling task; ``RequestTimeout`` after ``seconds``.
 
     ``current`` names the request being served (``"GET /next/"``) when it is no longer the
     call's own (a redirect being followed). Cancellation from outside (``asyncio.wait_for``
@@ -132,7 +132,7 @@ def _awaited_frames(awaitable: object) -> Iterator[FrameType]:
 
 def _format(frames: list[FrameType]) -> str:
     """Frames as a traceback shows them, innermost last, from the first frame that is neither
-    this library's nor asgiref's wrapping, at most :data:`_SHOWN` of them."""
+    this library's nor asgiref's wrapping, at most ``_SHOWN`` of them."""
     start = 0
     while start < len(frames) - 1 and frames[start].f_code.co_filename.startswith(_WRAPPERS):
         start += 1

@@ -3,7 +3,8 @@
 Each class keeps the isolation of the Django class it extends (the database-backed ones through
 Hypothesis' Django test cases, which Hypothesis requires for ``@given``) and adds:
 
-* ``self.client`` and ``self.async_client`` are :class:`~restflow_testing.AsyncAPIClient`\\ s;
+* ``self.client`` and ``self.async_client`` are
+  [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] instances;
 * ``async def asyncSetUp``/``asyncTearDown`` (and ``addAsyncCleanup``) on the same event loop
   as the test body, whether the test is ``async def`` or not;
 * ``@given`` on ``async def`` tests, each example run on that loop between ``asyncSetUp`` and
@@ -11,7 +12,7 @@ Hypothesis' Django test cases, which Hypothesis requires for ``@given``) and add
 * ORM calls from async test code and from views run on the connection that ``setUpTestData``
   and ``setUp`` used, inside the test's transaction where the class has one;
 * a test that leaves asyncio tasks running fails with
-  :class:`~restflow_testing.LeakedTaskError` (the tasks are cancelled).
+  [`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError] (the tasks are cancelled).
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ class _FlushAfterEachExample(AsyncTestMixin):
 
 
 class AsyncAPISimpleTestCase(AsyncTestMixin, SimpleTestCase):  # type: ignore[misc]  # clients are AsyncAPIClients
-    """:class:`django.test.SimpleTestCase` for async API tests: no database access.
+    """`django.test.SimpleTestCase` for async API tests: no database access.
 
     Hypothesis examples share nothing but the test instance; each gets fresh clients.
     """
@@ -171,7 +172,7 @@ class AsyncAPITransactionTestCase(  # type: ignore[misc]  # clients are AsyncAPI
     _FlushAfterEachExample,
     hypothesis_django.TransactionTestCase,
 ):
-    """:class:`django.test.TransactionTestCase` for async API tests: real commits.
+    """`django.test.TransactionTestCase` for async API tests: real commits.
 
     Use it when the code under test must see a real ``COMMIT`` (``transaction.on_commit``
     receivers, other connections, ``select_for_update``). Every table is flushed after each
@@ -186,7 +187,7 @@ class AsyncAPITestCase(  # type: ignore[misc]  # clients are AsyncAPIClients
     AsyncTestMixin,
     hypothesis_django.TestCase,
 ):
-    """:class:`django.test.TestCase` for async API tests: each test runs in a transaction.
+    """`django.test.TestCase` for async API tests: each test runs in a transaction.
 
     Rows from ``setUpTestData`` are shared by the class; each test's writes, and each
     Hypothesis example's writes (a savepoint per example), are rolled back, so every example
@@ -254,13 +255,13 @@ class AsyncAPILiveServerTestCase(  # type: ignore[misc]  # clients are AsyncAPIC
     _FlushAfterEachExample,
     hypothesis_django.LiveServerTestCase,
 ):
-    """:class:`django.test.LiveServerTestCase` for async API tests, served over a real socket.
+    """`django.test.LiveServerTestCase` for async API tests, served over a real socket.
 
     With the ``live`` extra installed (uvicorn), ``live_server_url`` serves the project's ASGI
     application (``ASGI_APPLICATION``, else Django's default) through uvicorn on loopback,
     started before the class's first test and stopped after its last. Without it, Django's
     own threaded WSGI live server is used. Isolation is that of
-    :class:`AsyncAPITransactionTestCase`.
+    [`AsyncAPITransactionTestCase`][restflow_testing.cases.AsyncAPITransactionTestCase].
     """
 
     server_thread_class: type[Any] = live_server_thread_class()

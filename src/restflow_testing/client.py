@@ -120,19 +120,22 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
     send ``data`` as the query string.
 
     **Headers.** WSGI-style keywords (``HTTP_AUTHORIZATION="Token abc"``, ``CONTENT_TYPE``,
-    ``REMOTE_ADDR``, ``SERVER_NAME``...) and Django's ``headers={"Authorization": ...}``
-    both work: per request, as constructor defaults (``AsyncAPIClient(HTTP_HOST=...)``) and,
-    for headers, through :meth:`credentials`. Each header is sent once; the most specific
-    value wins (per request, then credentials, then defaults).
+    ``REMOTE_ADDR``, ``SERVER_NAME``...) and Django's ``headers={"Authorization": ...}`` both work:
+    per request, as constructor defaults (``AsyncAPIClient(HTTP_HOST=...)``) and, for headers,
+    through [`credentials()`][restflow_testing.client.AsyncAPIClient.credentials]. Each header is
+    sent once; the most specific value wins (per request, then credentials, then defaults).
 
-    **Authentication.** :meth:`force_authenticate` for DRF views (async or sync, no database
-    I/O), :meth:`credentials` for token headers, and Django's session login:
-    ``login``/``force_login`` and their async forms ``alogin``/``aforce_login``/``alogout``
-    on every supported Django version. :meth:`logout` is safe inside an async test.
+    **Authentication.**
+    [`force_authenticate()`][restflow_testing.client.AsyncAPIClient.force_authenticate] for DRF
+    views (async or sync, no database I/O),
+    [`credentials()`][restflow_testing.client.AsyncAPIClient.credentials] for token headers, and
+    Django's session login: ``login``/``force_login`` and their async forms
+    ``alogin``/``aforce_login``/``alogout`` on every supported Django version.
+    [`logout()`][restflow_testing.client.AsyncAPIClient.logout] is safe inside an async test.
 
     **Timeouts.** ``AsyncAPIClient(timeout=seconds)`` and ``timeout=`` on every verb (which
     overrides the client's) bound how long a request may take, redirects followed included:
-    past it an async view is interrupted and :class:`~restflow_testing.RequestTimeout` (a
+    past it an async view is interrupted and [`RequestTimeout`][restflow_testing.RequestTimeout] (a
     ``TimeoutError``) names the method, the path and where the view was waiting. Sync code
     cannot be interrupted: the request runs to its end, then raises ``RequestTimeout`` with
     the stack the sync code had at the deadline. ``asyncio.wait_for`` around a request works
@@ -141,8 +144,8 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
     **CSRF.** Views see requests as exempt from CSRF checks unless the client is built with
     ``enforce_csrf_checks=True``.
 
-    **Responses** are :class:`~restflow_testing.APIResponse`. ``follow=True`` follows
-    redirects (recording ``redirect_chain``); an exception raised by the view is re-raised
+    **Responses** are [`APIResponse`][restflow_testing.response.APIResponse]. ``follow=True``
+    follows redirects (recording ``redirect_chain``); an exception raised by the view is re-raised
     unless ``raise_request_exception=False``, in which case the 500 response carries it in
     ``exc_info``. ``query_params=`` works on every supported Django version.
     """
@@ -422,11 +425,12 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         ``async with client.websocket_connect("/ws/") as ws:``.
 
         The handshake carries what this client's requests carry: its default headers,
-        :meth:`credentials`, its cookies (so a session login) and ``headers=``/WSGI-style
-        keywords; after :meth:`force_authenticate` the scope's ``user`` is the forced user,
-        kept behind Channels' ``AuthMiddleware`` (which still reads the session, as for every
-        connection). ``timeout`` is how long each
-        receive (and the handshake) waits by default.
+        [`credentials()`][restflow_testing.client.AsyncAPIClient.credentials], its cookies (so a
+        session login) and ``headers=``/WSGI-style keywords; after
+        [`force_authenticate()`][restflow_testing.client.AsyncAPIClient.force_authenticate] the
+        scope's ``user`` is the forced user, kept behind Channels' ``AuthMiddleware`` (which still
+        reads the session, as for every connection). ``timeout`` is how long each receive (and the
+        handshake) waits by default.
         """
         if isinstance(subprotocols, str):
             raise TypeError(

@@ -21,6 +21,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework.renderers import BaseRenderer, JSONRenderer, MultiPartRenderer
 from rest_framework.settings import api_settings
 
+from restflow_testing.json_types import JSONScalar, JSONValue
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -38,12 +40,6 @@ __all__ = [
     "available_formats",
     "encode_data",
 ]
-
-JSONScalar: TypeAlias = str | int | float | bool | None
-"""A JSON leaf: string, number, boolean or null."""
-
-JSONValue: TypeAlias = "JSONScalar | Mapping[str, JSONValue] | Sequence[JSONValue]"
-"""Any JSON document: nested mappings (string keys) and sequences of JSON scalars."""
 
 _DRFScalar: TypeAlias = (
     "JSONScalar | datetime.date | datetime.time | datetime.timedelta | Decimal | UUID"

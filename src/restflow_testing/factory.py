@@ -48,13 +48,14 @@ class AsyncAPIRequestFactory(APIRequestEncoding, AsyncRequestFactory):
     """Builds ``ASGIRequest`` objects for calling a view directly: ``await view(request)``.
 
     The verbs, their arguments and the body encoding are those of
-    :class:`~restflow_testing.AsyncAPIClient` (without ``follow``): ``post``, ``put``,
-    ``patch``, ``delete`` and ``options`` render ``data`` with the format's DRF renderer
-    (settings read per request) or send it raw with ``content_type=...``; ``get``, ``head``
-    and ``trace`` send it as the query string. WSGI-style keywords and ``headers=`` work per
-    request and as constructor defaults. Each request carries the factory's CSRF choice:
-    exempt from CSRF checks unless ``enforce_csrf_checks=True``. Use
-    :func:`force_authenticate` to authenticate one request.
+    [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] (without ``follow``): ``post``,
+    ``put``, ``patch``, ``delete`` and ``options`` render ``data`` with the format's DRF renderer
+    (settings read per request) or send it raw with ``content_type=...``; ``get``, ``head`` and
+    ``trace`` send it as the query string. WSGI-style keywords and ``headers=`` work per request and
+    as constructor defaults. Each request carries the factory's CSRF choice: exempt from CSRF checks
+    unless ``enforce_csrf_checks=True``. Use
+    [`force_authenticate()`][restflow_testing.factory.force_authenticate] to authenticate one
+    request.
     """
 
     def __init__(

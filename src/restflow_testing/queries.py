@@ -58,4 +58,4 @@ class CaptureQueriesContext(DjangoCaptureQueriesContext):
 
 class AssertNumQueries(CaptureQueriesContext, _AssertNumQueriesContext):
     """What the test cases' ``assertNumQueries(num)`` returns: Django's assertion, counting as
-    :class:`CaptureQueriesContext` does."""
+    [`CaptureQueriesContext`][restflow_testing.queries.CaptureQueriesContext] does."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json as _json
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from django.http.response import HttpResponseBase
+
+from restflow_testing.json_types import JSONValue, typed_json
 
 if TYPE_CHECKING:
     from django.core.handlers.asgi import ASGIRequest
@@ -17,16 +19,21 @@ if TYPE_CHECKING:
 
 __all__ = ["APIResponse"]
 
+_T = TypeVar("_T")
+
 _JSON_CONTENT_TYPE = re.compile(r"^application\/(.+\+)?json", re.IGNORECASE)
 
 
 class APIResponse(HttpResponseBase):
-    """What :class:`~restflow_testing.AsyncAPIClient` returns: the view's own response object
-    (still an instance of its class, ``Response``, ``JsonResponse``...) that is also an
-    ``APIResponse``, so Django's assertions accept it and these attributes are typed:
+    """What [`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient] returns: the view's own
+    response object (still an instance of its class, ``Response``, ``JsonResponse``...) that is
+    also an ``APIResponse``, so Django's assertions accept it and these attributes are typed:
 
     - ``status_code``, ``headers`` (and ``response["Header"]``), ``content``, ``cookies``;
-    - ``json()``: the body parsed as JSON (``ValueError`` when the content type is not JSON);
+    - ``json()``: the body parsed as JSON, typed as
+      [`JSONValue`][restflow_testing.json_types.JSONValue] (``ValueError`` when the content type
+      is not JSON); ``json(as_type=Article)``: the body checked against a ``TypedDict`` or
+      dataclass of yours and typed as it;
     - ``data``: the data a DRF ``Response`` was built with. On other responses reading it
       raises ``AttributeError`` saying to use ``json()`` or ``content``;
     - ``request``: the ASGI scope the client sent (with ``PATH_INFO`` too, which Django's
@@ -53,22 +60,30 @@ class APIResponse(HttpResponseBase):
     context: ContextList | dict[str, Any] | None
     resolver_match: ResolverMatch
 
-    def json(self, **kwargs: Any) -> Any:
+    @overload
+    def json(self, *, as_type: type[_T], **kwargs: Any) -> _T: ...
+    @overload
+    def json(self, *, as_type: None = None, **kwargs: Any) -> JSONValue: ...
+    def json(self, *, as_type: type[Any] | None = None, **kwargs: Any) -> Any:
         """The body parsed as JSON; ``kwargs`` go to ``json.loads``.
 
-        Parsed once and kept when called without arguments; a call with arguments parses
-        again with them. Raises ``ValueError`` when the response's content type is not JSON."""
-        if not kwargs:
-            cached: Any = self.__dict__.get("_json", _MISSING)
-            if cached is not _MISSING:
-                return cached
-        content_type = self.get("Content-Type") or ""
-        if not _JSON_CONTENT_TYPE.match(content_type):
-            raise ValueError(f'Content-Type header is "{content_type}", not "application/json"')
-        parsed = _json.loads(self.content.decode(self.charset), **kwargs)
-        if not kwargs:
-            self.__dict__["_json"] = parsed
-        return parsed
+        Parsed once and kept when called without ``kwargs``; a call with ``kwargs`` parses again
+        with them. With ``as_type`` (a ``TypedDict``, a dataclass, ``list[Article]``...), the
+        body checked against that type all the way down and returned as it, so editors complete
+        what follows: see [`typed_json()`][restflow_testing.json_types.typed_json] for what is
+        checked. Raises ``ValueError`` when the response's content type is not JSON or the body
+        does not fit ``as_type``."""
+        parsed: JSONValue = self.__dict__.get("_json", _MISSING) if not kwargs else _MISSING
+        if parsed is _MISSING:
+            content_type = self.get("Content-Type") or ""
+            if not _JSON_CONTENT_TYPE.match(content_type):
+                raise ValueError(f'Content-Type header is "{content_type}", not "application/json"')
+            parsed = _json.loads(self.content.decode(self.charset), **kwargs)
+            if not kwargs:
+                self.__dict__["_json"] = parsed
+        if as_type is None:
+            return parsed
+        return typed_json(parsed, as_type)
 
     if not TYPE_CHECKING:
 
@@ -89,7 +104,7 @@ _classes: dict[type[HttpResponseBase], type[APIResponse]] = {}
 
 
 def as_api_response(response: HttpResponseBase) -> APIResponse:
-    """Make ``response`` an :class:`APIResponse` in place, keeping its own class as a base."""
+    """Make ``response`` an ``APIResponse`` in place, keeping its own class as a base."""
     cls = type(response)
     api_class = _classes.get(cls)
     if api_class is None:

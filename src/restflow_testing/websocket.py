@@ -64,14 +64,15 @@ class WebSocketSession:
     """One WebSocket connection to an ASGI application, as ``async with`` block.
 
     Entering the block sends the handshake and waits for the application to accept it
-    (:class:`WebSocketDisconnect` when it closes instead); leaving it closes the connection,
-    unless the application or :meth:`close` already did, and waits for the application to
-    finish. An exception raised by the application is raised in the test: by the receive that
-    would have seen its next message, or on leaving the block.
+    ([`WebSocketDisconnect`][restflow_testing.websocket.WebSocketDisconnect] when it closes
+    instead); leaving it closes the connection, unless the application or
+    [`close()`][restflow_testing.websocket.WebSocketSession.close] already did, and waits for the
+    application to finish. An exception raised by the application is raised in the test: by the
+    receive that would have seen its next message, or on leaving the block.
 
     Every receive waits at most ``timeout`` seconds (the session's unless one is passed) and
-    raises :class:`WebSocketTimeout` after that; the message, when it comes, is still there for
-    the next receive.
+    raises [`WebSocketTimeout`][restflow_testing.websocket.WebSocketTimeout] after that; the
+    message, when it comes, is still there for the next receive.
     """
 
     def __init__(
@@ -181,8 +182,9 @@ class WebSocketSession:
         return await self._next_message(self._timeout(timeout))
 
     async def receive_text(self, *, timeout: float | None = None) -> str:
-        """The next text frame; :class:`WebSocketDisconnect` if the application closed,
-        ``TypeError`` if the frame is binary."""
+        """The next text frame; ``TypeError`` if the frame is binary,
+        [`WebSocketDisconnect`][restflow_testing.websocket.WebSocketDisconnect] if the
+        application closed the connection."""
         message = await self._next_frame(timeout)
         text = message.get("text")
         if text is None:
@@ -193,8 +195,9 @@ class WebSocketSession:
         return str(text)
 
     async def receive_bytes(self, *, timeout: float | None = None) -> bytes:
-        """The next binary frame; :class:`WebSocketDisconnect` if the application closed,
-        ``TypeError`` if the frame is text."""
+        """The next binary frame; ``TypeError`` if the frame is text,
+        [`WebSocketDisconnect`][restflow_testing.websocket.WebSocketDisconnect] if the
+        application closed the connection."""
         message = await self._next_frame(timeout)
         data = message.get("bytes")
         if data is None:

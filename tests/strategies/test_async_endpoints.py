@@ -12,6 +12,7 @@ from restflow_testing.strategies import (
     invalid_from_serializer,
     users,
 )
+from tests.project.app.echo import Echo
 from tests.project.app.models import Article, Tag
 from tests.project.app.serializers import ArticleSerializer
 
@@ -52,4 +53,4 @@ class AsyncEndpointTests(AsyncAPITestCase):
         response = await self.client.get(f"/{flavour}/echo/")
 
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.json()["user"], user.get_username())
+        self.assertEqual(response.json(as_type=Echo)["user"], user.get_username())

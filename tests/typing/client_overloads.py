@@ -75,7 +75,7 @@ async def response_attributes(client: AsyncAPIClient) -> None:
     response = await client.get("/x/")
     assert_type(response.status_code, int)
     assert_type(response.content, bytes)
-    assert_type(response.json(), Any)
+    assert_type(response.json(), JSONValue)
     assert_type(response.data, Any)
     assert_type(response.redirect_chain, list[tuple[str, int]])
     assert_type(response.asgi_request, ASGIRequest)

@@ -49,7 +49,7 @@ class BookWriteTests(AsyncAPITestCase):
 
     @given(payload=strategies.invalid_from_serializer(BookSerializer))
     async def test_invalid_book_is_rejected_with_400_and_nothing_stored(
-        self, payload: dict[str, Any]
+        self, payload: strategies.InvalidPayload
     ) -> None:
         user = await User.objects.acreate(username="careful_buyer")
         self.client.force_authenticate(user)
@@ -58,7 +58,7 @@ class BookWriteTests(AsyncAPITestCase):
         response = await self.client.post("/api/books/", payload)
 
         self.assertEqual(response.status_code, 400, payload)
-        errors = response.json()
+        errors = response.json(as_type=dict[str, object])  # field name -> its errors
         self.assertTrue(errors, "a 400 must say which field was wrong")
         self.assertLessEqual(set(errors), {*BookSerializer.Meta.fields, "non_field_errors"})
         self.assertEqual(await Book.objects.acount(), before)

@@ -65,8 +65,10 @@ def broken_payloads(
 def invalid_payloads(
     serializer: SerializerLike, /, *, multipart: bool | None = None, verify: bool = True
 ) -> SearchStrategy[InvalidPayload]:
-    """The strategy behind :func:`invalid_from_serializer`; ``verify=False`` skips the final
-    check, so tests can prove the construction alone breaks a rule."""
+    """The strategy behind
+    [`invalid_from_serializer()`][restflow_testing.strategies.invalid_from_serializer];
+    ``verify=False`` skips the final check, so tests can prove the construction alone breaks a rule.
+    """
     template = make_template(serializer, partial=False, caller="invalid_from_serializer")
     form = has_file_fields(template) if multipart is None else multipart
     ctx = Context(partial=bool(getattr(template, "partial", False)), multipart=form)
@@ -98,6 +100,7 @@ def invalid_from_serializer(
     serializer itself, so the guarantee holds for custom validation too.
 
     Payloads are JSON-ready, or multipart form payloads under the same rule as
-    :func:`from_serializer` (file fields present, or ``multipart=True``).
+    [`from_serializer()`][restflow_testing.strategies.from_serializer] (file fields present, or
+    ``multipart=True``).
     """
     return invalid_payloads(serializer, multipart=multipart)

@@ -40,7 +40,8 @@ def json_values(*, max_leaves: int = 10) -> SearchStrategy[JSONValue]:
 
 
 def json_objects(*, max_leaves: int = 10) -> SearchStrategy[JSONObject]:
-    """JSON objects (string keys) whose values are :func:`json_values`; shrinks towards ``{}``."""
+    """JSON objects (string keys) whose values are
+    [`json_values()`][restflow_testing.strategies.json_values]; shrinks towards ``{}``."""
     return st.dictionaries(
         st.text(TEXT_CHARACTERS, max_size=12), json_values(max_leaves=max_leaves), max_size=6
     )

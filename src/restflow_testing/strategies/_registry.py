@@ -13,7 +13,8 @@ class UnsupportedFieldError(TypeError):
     """A serializer field has no strategy: neither built in nor registered.
 
     The message names the field and the two ways to supply one: a keyword strategy for that
-    field, or :func:`register_field_strategy` for its class.
+    field, or [`register_field_strategy()`][restflow_testing.strategies.register_field_strategy] for
+    its class.
     """
 
 

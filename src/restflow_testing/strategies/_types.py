@@ -1,4 +1,5 @@
-"""Type aliases shared by the strategies: JSON values, payloads and field strategy factories."""
+"""Type aliases shared by the strategies: payloads and field strategy factories (the JSON
+types come from `restflow_testing.json_types`, re-exported here)."""
 
 from collections.abc import Callable
 from typing import Any, TypeAlias
@@ -6,14 +7,17 @@ from typing import Any, TypeAlias
 from hypothesis.strategies import SearchStrategy
 from rest_framework.fields import Field
 
-JSONScalar: TypeAlias = str | int | float | bool | None
-"""A JSON scalar as Python's ``json`` module reads it."""
+from restflow_testing.json_types import JSONObject, JSONScalar, JSONValue
 
-JSONValue: TypeAlias = JSONScalar | list["JSONValue"] | dict[str, "JSONValue"]
-"""Any JSON document: scalars, lists and string-keyed objects, nested."""
-
-JSONObject: TypeAlias = dict[str, JSONValue]
-"""A JSON object."""
+__all__ = [
+    "AnyField",
+    "FieldStrategy",
+    "FieldStrategyFactory",
+    "JSONObject",
+    "JSONScalar",
+    "JSONValue",
+    "Payload",
+]
 
 Payload: TypeAlias = dict[str, Any]
 """A request payload: JSON-ready for ``format="json"``, or form values and uploaded files for

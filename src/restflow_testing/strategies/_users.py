@@ -17,6 +17,9 @@ from hypothesis.strategies import SearchStrategy
 from restflow_testing._loop_thread import call_on_serving_thread
 
 if TYPE_CHECKING:
+    # django-stubs' name for the project's user model: AbstractBaseUser to type checkers without
+    # a Django plugin, the AUTH_USER_MODEL class under mypy with django-stubs' plugin.
+    from django.contrib.auth.models import _User
     from rest_framework.authtoken.models import Token
 
 _FLAGS = ("is_staff", "is_superuser", "is_active")
@@ -71,8 +74,11 @@ def users(
     is_active: bool | None = True,
     permissions: Sequence[str] = (),
     **field_strategies: SearchStrategy[Any],
-) -> SearchStrategy[AbstractBaseUser]:
+) -> SearchStrategy["_User"]:
     """Users of the project's user model (``get_user_model()``, custom models included).
+
+    Typed as that model where the type checker knows it (mypy with django-stubs' plugin reads
+    ``AUTH_USER_MODEL``), as ``AbstractBaseUser`` elsewhere.
 
     Every field a user needs is drawn from the model's own field definitions and validators:
     ``USERNAME_FIELD``, ``REQUIRED_FIELDS`` and any other field without a default, blank or null
@@ -141,7 +147,7 @@ def users(
     )
 
     @st.composite
-    def build(draw: st.DrawFn) -> AbstractBaseUser:
+    def build(draw: st.DrawFn) -> "_User":
         data = draw(st.fixed_dictionaries(values))
         if saved:
             for name in unique_names:

@@ -1,9 +1,31 @@
 """What an echo view reports about the request it received, shared by every view flavour."""
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.http import HttpRequest
 from rest_framework.request import Request
+
+
+class Echo(TypedDict):
+    """The body of every echo view: ``response.json(as_type=Echo)`` in the suite."""
+
+    method: str
+    path: str
+    host: str
+    secure: bool
+    content_type: str
+    headers: dict[str, str]
+    user: str | None
+    query: dict[str, list[str]]
+
+
+class DRFEcho(Echo):
+    """The body of the DRF echo views (restflow, adrf, DRF), which also report what DRF parsed."""
+
+    data: Any
+    """The parsed body (uploads as name, size and content type)."""
+    auth: str | None
+    """``request.auth`` as a string."""
 
 
 def describe(request: Request | HttpRequest) -> dict[str, Any]:
