@@ -18,6 +18,7 @@ from restflow_testing.strategies._dispatch import (
     length_bounds,
     probe,
 )
+from restflow_testing.strategies._passwords import is_password_field, password_text
 from restflow_testing.strategies._types import AnyField
 
 TEXT_CHARACTERS = st.characters(codec="utf-8", exclude_characters="\x00")
@@ -76,6 +77,8 @@ def _char_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
     low, high = length_bounds(field)
     trim = bool(getattr(field, "trim_whitespace", True))
     regexes = _regex_validators(field)
+    if not regexes and is_password_field(field, ctx.path.rsplit(".", 1)[-1]):
+        return password_text(field, ctx)
     if regexes:
         pattern = pattern_of(regexes[-1])
         source: SearchStrategy[str] = st.from_regex(

@@ -1,0 +1,156 @@
+"""Checking drawn payloads with the serializer itself, and the errors when that cannot work.
+
+Rules the strategies do not model (``validate()``, ``validate_<field>``, custom validators) are
+met by drawing until the serializer accepts a payload. When it accepts none, or raises something
+other than a validation error, the error names the serializer, what it said and the fix.
+"""
+
+import warnings
+from collections import deque
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from hypothesis import reject
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+from hypothesis.strategies import SearchStrategy
+from rest_framework.exceptions import ValidationError
+from rest_framework.fields import SkipField
+
+_ATTEMPTS_PER_DRAW = 10
+"""Payloads tried for one example before it is given up (Hypothesis' own filter tries 3)."""
+
+_HOPELESS_AFTER = 100
+"""Payloads rejected in a row, with none ever accepted, before the rules count as unmet."""
+
+_ERRORS_SHOWN = 3
+
+
+class SerializerError(Exception):
+    """A serializer raised something other than a validation error from ``is_valid()`` while a
+    drawn payload was checked with it (simplejwt's ``AuthenticationFailed`` or ``TokenError``,
+    an ``AssertionError`` of DRF's). The original exception is chained as ``__cause__``.
+
+    The message names the serializer, the exception and the payload, and the fixes: strategies
+    for the fields whose values must exist (credentials, tokens), or ``validate=False``.
+    """
+
+
+class UnsatisfiableSerializerError(ValueError):
+    """No drawn payload passes the serializer's own validation (``validate()``, validators,
+    ``validate_<field>``): payloads are drawn from the fields' declarations, and the serializer
+    rejected every one of the first hundred.
+
+    The message names the serializer, the DRF errors of the last rejected payloads and the fix:
+    strategies for the fields those rules tie together.
+    """
+
+
+def _short(value: object, limit: int = 240) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _raised(exc: Exception, *, name: str, caller: str, payload: object) -> SerializerError:
+    return SerializerError(
+        f"{name} raised {type(exc).__name__}: {exc} while validating a payload drawn by "
+        f"{caller}(): {_short(payload)}. The strategies check each payload with the "
+        "serializer and expect a ValidationError for data it rejects. If the serializer "
+        "needs values that cannot be drawn (credentials of an existing user, a token it "
+        f"issued, an id it looks up), pass strategies for those fields, e.g. {caller}("
+        f"{name}, field=st.just(value)); to draw without validating with the serializer, "
+        "pass validate=False"
+    )
+
+
+def run_is_valid(
+    serializer: Any, *, name: str, caller: str, payload: object
+) -> tuple[bool, object]:
+    """``serializer.is_valid()`` and its errors; anything but a validation error is reported as
+    a :class:`SerializerError` of the serializer."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ok = bool(serializer.is_valid())
+    except HypothesisException:
+        raise
+    except Exception as exc:
+        raise _raised(exc, name=name, caller=caller, payload=payload) from exc
+    return ok, None if ok else serializer.errors
+
+
+def run_nested_validation(
+    serializer: Any, data: object, *, caller: str, payload: object
+) -> tuple[bool, object]:
+    """Whether a nested serializer field validates ``data``, and its errors when not; anything
+    but a validation error is reported as a :class:`SerializerError` of the serializer."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            serializer.run_validation(data)
+    except (ValidationError, DjangoValidationError) as exc:
+        return False, getattr(exc, "detail", None) or getattr(exc, "messages", None)
+    except SkipField:
+        return True, None
+    except HypothesisException:
+        raise
+    except Exception as exc:
+        name = type(serializer).__name__
+        raise _raised(exc, name=name, caller=caller, payload=payload) from exc
+    return True, None
+
+
+class Tally:
+    """What the checks of one strategy have seen: payloads tried, accepted, the last errors."""
+
+    def __init__(self, name: str, caller: str) -> None:
+        self.name = name
+        self.caller = caller
+        self.tried = 0
+        self.accepted = 0
+        self.errors: deque[object] = deque(maxlen=_ERRORS_SHOWN)
+
+    @property
+    def hopeless(self) -> bool:
+        return self.accepted == 0 and self.tried >= _HOPELESS_AFTER
+
+    def unsatisfiable(self) -> UnsatisfiableSerializerError:
+        shown = "; ".join(_short(errors, 400) for errors in self.errors)
+        return UnsatisfiableSerializerError(
+            f"{self.caller}({self.name}): none of {self.tried} drawn payloads passed "
+            f"{self.name}'s own validation (validate(), validate_<field> or its validators). "
+            f"Payloads are drawn from the fields' declarations; rules that tie fields together "
+            f"or need existing data are met only by chance. Last errors: {shown}. Pass "
+            f"strategies for the fields these rules are about, e.g. {self.caller}({self.name}, "
+            "field=st.just(value)), so that the drawn values meet them"
+        )
+
+
+def accepted_only(
+    strategy: SearchStrategy[Any], check: Callable[[Any], tuple[bool, object]], tally: Tally
+) -> SearchStrategy[Any]:
+    """The values of ``strategy`` that ``check`` accepts.
+
+    Up to ten tries per example; once a hundred in a row were rejected and none ever accepted,
+    every draw raises :class:`UnsatisfiableSerializerError` (the same on each replay, so
+    Hypothesis reports it as it is) instead of Hypothesis' generic health check failure.
+    """
+
+    @st.composite
+    def accepted(draw: st.DrawFn) -> Any:
+        if tally.hopeless:
+            raise tally.unsatisfiable()
+        for _ in range(_ATTEMPTS_PER_DRAW):
+            value = draw(strategy)
+            ok, errors = check(value)
+            tally.tried += 1
+            if ok:
+                tally.accepted += 1
+                return value
+            tally.errors.append(errors)
+            if tally.hopeless:
+                raise tally.unsatisfiable()
+        reject()
+
+    return cast(SearchStrategy[Any], accepted())
