@@ -13,7 +13,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError as DjangoValidationError
 from hypothesis import reject
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException
+from hypothesis.errors import FailedHealthCheck, HypothesisException
 from hypothesis.strategies import SearchStrategy
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import SkipField
@@ -37,13 +37,14 @@ class SerializerError(Exception):
     """
 
 
-class UnsatisfiableSerializerError(ValueError):
+class UnsatisfiableSerializerError(FailedHealthCheck):
     """No drawn payload passes the serializer's own validation (``validate()``, validators,
     ``validate_<field>``): payloads are drawn from the fields' declarations, and the serializer
     rejected every one of the first hundred.
 
     The message names the serializer, the DRF errors of the last rejected payloads and the fix:
-    strategies for the fields those rules tie together.
+    strategies for the fields those rules tie together. A Hypothesis health check failure, so
+    the test stops at once (nothing to shrink).
     """
 
 
@@ -132,15 +133,13 @@ def accepted_only(
 ) -> SearchStrategy[Any]:
     """The values of ``strategy`` that ``check`` accepts.
 
-    Up to ten tries per example; once a hundred in a row were rejected and none ever accepted,
-    every draw raises :class:`UnsatisfiableSerializerError` (the same on each replay, so
-    Hypothesis reports it as it is) instead of Hypothesis' generic health check failure.
+    Up to ten tries per example; once a hundred were rejected and none ever accepted, the draw
+    raises :class:`UnsatisfiableSerializerError` instead of Hypothesis' generic health check
+    failure.
     """
 
     @st.composite
     def accepted(draw: st.DrawFn) -> Any:
-        if tally.hopeless:
-            raise tally.unsatisfiable()
         for _ in range(_ATTEMPTS_PER_DRAW):
             value = draw(strategy)
             ok, errors = check(value)

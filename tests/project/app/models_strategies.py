@@ -1,8 +1,8 @@
 """Models that the strategies suite writes through ModelSerializers: one field of every kind."""
 
 import uuid
-from typing import TYPE_CHECKING
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
