@@ -213,29 +213,49 @@ def _key(writable: dict[str, AnyField], names: list[str]) -> Callable[[Any], obj
     return key
 
 
+def _model_unique_sets(serializer: AnySerializer) -> list[list[str]]:
+    """The unique fields and unique-together sets of a ``ModelSerializer``'s model, by model
+    field name (DRF validates a set only when the serializer has all of its fields)."""
+    model: Any = getattr(getattr(serializer, "Meta", None), "model", None)
+    if model is None:
+        return []
+    meta = model._meta
+    sets: list[list[str]] = [
+        [field.name] for field in meta.concrete_fields if field.unique and not field.primary_key
+    ]
+    sets.extend([str(name) for name in names] for names in meta.unique_together)
+    sets.extend(
+        [str(name) for name in constraint.fields] for constraint in meta.total_unique_constraints
+    )
+    return sets
+
+
 def unique_keys(child: AnyField) -> list[Callable[[Any], object]]:
     """A key per rule of uniqueness the items of a ``many=True`` list must keep among
-    themselves: per unique field and per unique-together set of the child serializer.
+    themselves: per unique field and unique-together set of the child serializer or its model.
 
-    DRF checks these against the rows in the database only, so two items of one list that share
-    a value pass validation and then fail on save.
+    DRF checks these against the rows in the database only (and a set whose other fields the
+    payload does not send, such as the parent row, not at all), so two items of one list that
+    share values pass validation and then fail on save. Fields the payload does not send are
+    the same for every item of one list: the fields it sends must differ.
     """
     if not isinstance(child, serializers.Serializer):
         return []
-    writable = writable_fields(cast(AnySerializer, child))
+    serializer = cast(AnySerializer, child)
+    writable = writable_fields(serializer)
+    by_source = {str(field.source): name for name, field in writable.items()}
     groups: list[list[str]] = [
         [name]
         for name, field in writable.items()
         if any(isinstance(validator, UniqueValidator) for validator in field.validators)
     ]
-    for validator in cast(AnySerializer, child).validators:
+    for validator in serializer.validators:
         if isinstance(validator, UniqueTogetherValidator):
-            # Fields the payload does not send (the parent row, set on save) are the same for
-            # every item of one list: the others must differ.
-            names = [str(name) for name in validator.fields if name in writable]
-            if names:
-                groups.append(names)
-    return [_key(writable, names) for names in groups]
+            groups.append([str(name) for name in validator.fields if name in writable])
+    for model_names in _model_unique_sets(serializer):
+        groups.append([by_source[name] for name in model_names if name in by_source])
+    unique_groups = {tuple(names) for names in groups if names}
+    return [_key(writable, list(names)) for names in sorted(unique_groups)]
 
 
 def _list_serializer_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
