@@ -1,11 +1,12 @@
 """Auth serializers: passwords and retypes, rules met only by chance, exceptions out of
 ``is_valid()``, validation with effects, and keys read from ``initial_data``."""
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import pytest
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.test import override_settings
 from django.utils.encoding import force_bytes
@@ -149,7 +150,7 @@ class CredentialsOfAnExistingUser(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.user = get_user_model().objects.create_user(username="ada", password="s3cret-pass")
+        cls.user = User.objects.create_user(username="ada", password="s3cret-pass")
 
     @EXAMPLES
     @given(
@@ -200,12 +201,12 @@ class KeysReadFromInitialData(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.user = get_user_model().objects.create_user(username="grace", password="old-pass")
+        cls.user = User.objects.create_user(username="grace", password="old-pass")
 
     def extra(self) -> dict[str, st.SearchStrategy[str]]:
         return {
             "uid": st.just(urlsafe_base64_encode(force_bytes(self.user.pk))),
-            "token": st.just(default_token_generator.make_token(self.user)),
+            "token": st.just(default_token_generator.make_token(cast(Any, self.user))),
         }
 
     @EXAMPLES

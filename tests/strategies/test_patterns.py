@@ -76,7 +76,7 @@ def test_serializers_nesting_themselves_are_drawn_to_a_bounded_depth(payload: Pa
     def depth(comment: Any) -> int:
         if not isinstance(comment, dict):
             return 0
-        children = [*comment.get("replies", []), comment.get("quote")]
+        children: list[Any] = [*comment.get("replies", []), comment.get("quote")]
         return 1 + max((depth(child) for child in children), default=0)
 
     assert depth(payload) <= 3

@@ -249,7 +249,7 @@ def unique_keys(child: AnyField) -> list[Callable[[Any], object]]:
         for name, field in writable.items()
         if any(isinstance(validator, UniqueValidator) for validator in field.validators)
     ]
-    for validator in serializer.validators:
+    for validator in cast(list[object], serializer.validators):
         if isinstance(validator, UniqueTogetherValidator):
             groups.append([str(name) for name in validator.fields if name in writable])
     for model_names in _model_unique_sets(serializer):

@@ -289,26 +289,30 @@ def int_bounds(field: AnyField, *, storable: bool = False) -> tuple[int | None, 
 def model_field_of(field: AnyField) -> "models.Field[Any, Any] | None":
     """The model field a ``ModelSerializer`` field writes to, if it writes straight to one."""
     meta = getattr(getattr(field, "parent", None), "Meta", None)
-    model = getattr(meta, "model", None)
-    source = getattr(field, "source", None)
+    model: Any = getattr(meta, "model", None)
+    source: object = getattr(field, "source", None)
     if model is None or not isinstance(source, str) or "." in source or source == "*":
         return None
     try:
-        found = model._meta.get_field(source)
+        found: object = model._meta.get_field(source)
     except FieldDoesNotExist:
         return None
-    return found if isinstance(found, models.Field) else None
+    if not isinstance(found, models.Field):
+        return None
+    model_field: models.Field[Any, Any] = cast(Any, found)
+    return model_field
 
 
 def _column_range(field: AnyField) -> tuple[int, int] | None:
     model_field = model_field_of(field)
-    if not isinstance(model_field, models.IntegerField) or model_field.model is None:
+    if not isinstance(model_field, models.IntegerField):
         return None
     ops = connections[router.db_for_write(model_field.model)].ops
     try:
-        low, high = ops.integer_field_range(model_field.get_internal_type())
+        bounds: tuple[Any, Any] = ops.integer_field_range(model_field.get_internal_type())
     except KeyError:
         return None
+    low, high = bounds
     if low is None or high is None:
         return None
     return int(low), int(high)

@@ -71,11 +71,11 @@ def _represent(field: AnyField, row: Model, ctx: Context) -> object:
 def _filter_of(field: AnyField, queryset: "QuerySet[Model]") -> str:
     """What keeps a related field's queryset from a model's rows: ``limit_choices_to`` on the
     model field, or the queryset's own ``WHERE`` clause."""
-    model_field = model_field_of(field)
-    limit = model_field.get_limit_choices_to() if model_field is not None else None
+    model_field: Any = model_field_of(field)
+    limits = getattr(model_field, "get_limit_choices_to", None)
+    limit: object = limits() if callable(limits) else None
     if limit:
-        owner = cast(Any, model_field).model.__name__
-        return f"limit_choices_to={limit!r} on {owner}.{cast(Any, model_field).name}"
+        return f"limit_choices_to={limit!r} on {model_field.model.__name__}.{model_field.name}"
     try:
         sql = str(queryset.query)
     except EmptyResultSet:

@@ -66,6 +66,12 @@ def _init_arguments(serializer: AnySerializer) -> tuple[tuple[Any, ...], dict[st
     return args, kwargs
 
 
+def _as_data(payload: object, *, multipart: bool) -> object:
+    if multipart and isinstance(payload, dict):
+        return as_form_data(cast(Payload, payload))
+    return payload
+
+
 def accepts_payload(
     template: AnySerializer, payload: object, *, multipart: bool, caller: str
 ) -> tuple[bool, object]:
@@ -78,10 +84,7 @@ def accepts_payload(
     """
     args, kwargs = _init_arguments(template)
     kwargs["partial"] = bool(getattr(template, "partial", False))
-    data: object = (
-        as_form_data(cast(Payload, payload)) if multipart and isinstance(payload, dict) else payload
-    )
-    kwargs["data"] = data
+    kwargs["data"] = _as_data(payload, multipart=multipart)
 
     def check() -> tuple[bool, object]:
         checker = type(template)(*args, **kwargs)
@@ -194,7 +197,9 @@ def with_extra_data(
 
     def merge(pair: tuple[Any, dict[str, Any]]) -> Any:
         payload, added = pair
-        return {**payload, **added} if isinstance(payload, dict) else payload
+        if isinstance(payload, dict):
+            return {**cast(Payload, payload), **added}
+        return payload
 
     return st.tuples(strategy, st.fixed_dictionaries(dict(extra))).map(merge)
 

@@ -8,7 +8,7 @@ other than a validation error, the error names the serializer, what it said and 
 import warnings
 from collections import deque
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from hypothesis import reject
@@ -152,4 +152,5 @@ def accepted_only(
                 raise tally.unsatisfiable()
         reject()
 
-    return cast(SearchStrategy[Any], accepted())
+    result: SearchStrategy[Any] = accepted()
+    return result

@@ -7,7 +7,7 @@ saved row by row), plus recursive serializers.
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.tokens import default_token_generator
@@ -154,12 +154,14 @@ class AvatarUploadSerializer(serializers.Serializer[Any]):
 class ListsSerializer(serializers.Serializer[Any]):
     """``ListSerializer`` of plain fields and lists of lists."""
 
-    ids: Any = serializers.ListSerializer(child=serializers.IntegerField(min_value=1))
+    ids: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=serializers.IntegerField(min_value=1)
+    )
     grid = serializers.ListField(
         child=serializers.ListField(child=serializers.IntegerField(), min_length=1),
         min_length=1,
     )
-    words: Any = serializers.ListSerializer(
+    words: serializers.ListSerializer[Any] = serializers.ListSerializer(
         child=serializers.ListField(child=serializers.CharField(max_length=5)), required=False
     )
 
@@ -170,7 +172,7 @@ class CommentSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=40)
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        fields = super().get_fields()
+        fields: dict[str, serializers.Field[Any, Any, Any, Any]] = cast(Any, super()).get_fields()
         fields["replies"] = CommentSerializer(many=True, required=False)
         fields["quote"] = CommentSerializer(required=False, allow_null=True)
         return fields
@@ -182,7 +184,7 @@ class FolderSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=20)
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        fields = super().get_fields()
+        fields: dict[str, serializers.Field[Any, Any, Any, Any]] = cast(Any, super()).get_fields()
         fields["documents"] = DocumentSerializer(many=True)
         return fields
 
@@ -191,7 +193,7 @@ class DocumentSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=20)
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        fields = super().get_fields()
+        fields: dict[str, serializers.Field[Any, Any, Any, Any]] = cast(Any, super()).get_fields()
         fields["folder"] = FolderSerializer(required=False)
         return fields
 
@@ -202,7 +204,7 @@ class ChainSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        fields = super().get_fields()
+        fields: dict[str, serializers.Field[Any, Any, Any, Any]] = cast(Any, super()).get_fields()
         fields["next"] = ChainSerializer()
         return fields
 
