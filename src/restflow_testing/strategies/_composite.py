@@ -134,7 +134,7 @@ def nested_valid(serializer: AnySerializer, ctx: Context) -> SearchStrategy[Any]
     if ctx.multipart and serializer.required and not ctx.partial:
         strategy = strategy.filter(bool)
     if ctx.validate and has_serializer_checks(serializer):
-        tally = Tally(f"{type(serializer).__name__} at {ctx.path!r}", "from_serializer")
+        tally = Tally.of_serializer(type(serializer).__name__, "from_serializer", ctx.path)
 
         def check(payload: Any) -> tuple[bool, object]:
             data = as_form_data(flatten_form(payload)) if ctx.multipart else payload

@@ -24,6 +24,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from restflow_testing.strategies._registry import registered_strategy, unsupported
 from restflow_testing.strategies._types import AnyField
+from restflow_testing.strategies._validation import Tally, accepted_only
 
 _CHECKED_METHODS = ("to_internal_value", "run_validation", "validate_empty_values")
 _LIST_VALUED = (ListField, MultipleChoiceField, ManyRelatedField, ListSerializer)
@@ -131,13 +132,20 @@ def _find_kind(field: AnyField) -> tuple[type[Any], Kind] | None:
 
 def accepts(field: AnyField, value: object) -> bool:
     """Whether ``field`` validates ``value`` (its validators included)."""
+    return _verdict(field, value)[0]
+
+
+def _verdict(field: AnyField, value: object) -> tuple[bool, object]:
+    """Whether ``field`` validates ``value``, and its errors when not."""
     try:
         field.run_validation(value)
-    except (ValidationError, DjangoValidationError):
-        return False
+    except ValidationError as exc:
+        return False, exc.detail
+    except DjangoValidationError as exc:
+        return False, exc.messages
     except SkipField:
-        return True
-    return True
+        pass
+    return True, None
 
 
 def rejects(field: AnyField, value: object) -> bool:
@@ -189,7 +197,8 @@ def value_strategy(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
         owner, kind = found
         strategy = kind.valid(field, ctx)
         if _needs_check(field, owner, kind):
-            strategy = strategy.filter(lambda value: accepts(field, value))
+            tally = Tally.of_field(type(field).__name__, ctx.path)
+            strategy = accepted_only(strategy, lambda value: _verdict(field, value), tally)
     # A ``source="*"`` field is handed the whole object: DRF validates ``None`` as a value then,
     # and no built-in field accepts it, ``allow_null`` or not.
     # Nor can a form send a null object: no keys is no value.

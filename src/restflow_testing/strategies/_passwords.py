@@ -1,14 +1,14 @@
 """Password fields: text that passes the project's password validators, and retype fields.
 
 A serializer that runs ``validate_password`` (a sign-up, a password change) rejects almost any
-text, and one that compares a password with its retype rejects almost any pair: drawing both
-right keeps such serializers from being met only by filtering. A password field is a
-``CharField`` named like one or styled ``{"input_type": "password"}``; a retype field is a
-password field named after another one (``password2``, ``re_password``, ``new_password2``,
-``password_confirm``), and repeats its value.
+text, and one that compares a value with its retype rejects almost any pair: drawing both right
+keeps such serializers from being met only by filtering. A password field is a ``CharField``
+named like one or styled ``{"input_type": "password"}``. A retype field repeats the value of
+the field it is named after: ``re_password``, ``re_new_username``, ``email_confirm``, and for
+passwords also ``password2`` and ``new_password2`` (after ``password1``, ``new_password1``).
 """
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import cast
 
 from django.contrib.auth import password_validation
@@ -24,7 +24,8 @@ from restflow_testing.strategies._types import AnyField, Payload
 # No whitespace (a CharField trims it) and no control characters: what people type.
 _PASSWORD_CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Z", "C"))
 _RETYPE_PREFIXES = ("re_", "retype_", "repeat_", "confirm_")
-_RETYPE_SUFFIXES = ("_confirm", "_confirmation", "_again", "_repeat", "_retype", "_2", "2")
+_RETYPE_SUFFIXES = ("_confirm", "_confirmation", "_again", "_repeat", "_retype")
+_PASSWORD_RETYPE_SUFFIXES = ("_2", "2")
 
 
 def is_password_field(field: AnyField, name: str) -> bool:
@@ -74,6 +75,7 @@ def password_text(field: AnyField, ctx: Context) -> SearchStrategy[str]:
 
 
 def _stem(name: str) -> str:
+    """``password1`` as its retype ``password2`` names it: ``password``."""
     lowered = name.lower()
     for ending in ("_1", "1"):
         if lowered.endswith(ending):
@@ -81,29 +83,31 @@ def _stem(name: str) -> str:
     return lowered
 
 
-def _retyped_names(name: str) -> set[str]:
+def _retyped_names(name: str, *, password: bool) -> set[str]:
     lowered = name.lower()
-    found = {
-        lowered.removeprefix(prefix) for prefix in _RETYPE_PREFIXES if lowered.startswith(prefix)
-    }
-    found |= {lowered.removesuffix(end) for end in _RETYPE_SUFFIXES if lowered.endswith(end)}
+    suffixes = _RETYPE_SUFFIXES + (_PASSWORD_RETYPE_SUFFIXES if password else ())
+    found = {lowered.removeprefix(start) for start in _RETYPE_PREFIXES if lowered.startswith(start)}
+    found |= {lowered.removesuffix(end) for end in suffixes if lowered.endswith(end)}
     return found
 
 
-def retype_pairs(password_fields: Iterable[str]) -> list[tuple[str, str]]:
-    """``(original, retype)`` pairs among the names of a serializer's password fields."""
-    names = list(password_fields)
+def retype_pairs(writable: Mapping[str, AnyField]) -> list[tuple[str, str]]:
+    """``(original, retype)`` pairs among a serializer's writable fields: fields of one class,
+    the retype named after the original."""
     pairs: list[tuple[str, str]] = []
-    for retype in names:
-        retyped = _retyped_names(retype)
-        for original in names:
-            if original != retype and _stem(original) in retyped:
+    for retype, field in writable.items():
+        password = is_password_field(field, retype)
+        retyped = _retyped_names(retype, password=password)
+        if not retyped:
+            continue
+        for original, other in writable.items():
+            if original != retype and type(other) is type(field) and _stem(original) in retyped:
                 pairs.append((original, retype))
                 break
     return pairs
 
 
-def repeat_passwords(payload: Payload, pairs: list[tuple[str, str]]) -> Payload:
+def repeat_retyped(payload: Payload, pairs: list[tuple[str, str]]) -> Payload:
     """``payload`` with each retype field holding its original's value (both being sent)."""
     for original, retype in pairs:
         if original in payload and retype in payload:

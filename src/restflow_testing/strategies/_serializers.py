@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from typing import Any, TypeAlias, cast
 
+from django.core.exceptions import ImproperlyConfigured
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from rest_framework import fields, serializers
@@ -10,11 +11,7 @@ from rest_framework import fields, serializers
 from restflow_testing._loop_thread import call_on_serving_thread
 from restflow_testing.strategies._dispatch import OMIT, Context, value_strategy
 from restflow_testing.strategies._forms import as_form_data, flatten_form
-from restflow_testing.strategies._passwords import (
-    is_password_field,
-    repeat_passwords,
-    retype_pairs,
-)
+from restflow_testing.strategies._passwords import repeat_retyped, retype_pairs
 from restflow_testing.strategies._types import AnyField, Payload
 from restflow_testing.strategies._validation import (
     Tally,
@@ -33,6 +30,26 @@ AnySerializer: TypeAlias = serializers.BaseSerializer[Any]
 
 def make_template(serializer: object, *, partial: bool, caller: str) -> AnySerializer:
     """A serializer instance of our own to read fields from and to validate with."""
+    template = _instantiate(serializer, partial=partial, caller=caller)
+    name = type(template).__name__
+    if not isinstance(template, serializers.Serializer):
+        raise TypeError(
+            f"{caller}() draws the fields of a Serializer, and {name} is a BaseSerializer "
+            "without fields (it reads its data its own way): draw its payloads with a strategy "
+            "of your own, e.g. st.fixed_dictionaries({...})"
+        )
+    try:
+        template.fields  # noqa: B018 (DRF builds the fields here, and asserts on bad Meta)
+    except (AssertionError, ImproperlyConfigured) as exc:
+        raise TypeError(
+            f"{caller}() cannot read the fields of {name}: {exc}. A base class (a "
+            "ModelSerializer without Meta.model, a mixin) has none to draw: pass a subclass "
+            "that declares them"
+        ) from exc
+    return template
+
+
+def _instantiate(serializer: object, *, partial: bool, caller: str) -> AnySerializer:
     if isinstance(serializer, type) and issubclass(serializer, serializers.BaseSerializer):
         if issubclass(serializer, serializers.ListSerializer):
             raise TypeError(f"{caller}() takes a single-object serializer, not a ListSerializer")
@@ -137,9 +154,9 @@ def fields_strategy(
         elif not strategy.is_empty:
             optional[name] = strategy
     payloads = st.fixed_dictionaries(required, optional=optional).map(_drop_omitted)
-    pairs = retype_pairs(name for name, field in writable.items() if is_password_field(field, name))
+    pairs = retype_pairs(writable)
     if pairs:
-        payloads = payloads.map(lambda payload: repeat_passwords(payload, pairs))
+        payloads = payloads.map(lambda payload: repeat_retyped(payload, pairs))
     return payloads
 
 
@@ -284,7 +301,7 @@ def from_serializer(
         strategy = strategy.map(flatten_form)
     strategy = with_extra_data(strategy, extra)
     if validate and has_serializer_checks(template):
-        tally = Tally(type(template).__name__, "from_serializer")
+        tally = Tally.of_serializer(type(template).__name__, "from_serializer")
 
         def check(payload: object) -> tuple[bool, object]:
             return accepts_payload(template, payload, multipart=form, caller="from_serializer")

@@ -49,16 +49,22 @@ def _finish(
     return strategy
 
 
+def is_plain_regex(validator: object) -> bool:
+    """A regex validator that only matches its pattern: Django's own, or a subclass that just
+    sets the pattern (``UnicodeUsernameValidator``), not an inverted one."""
+    return (
+        isinstance(validator, dj_validators.RegexValidator)
+        and type(validator).__call__ is dj_validators.RegexValidator.__call__
+        and not validator.inverse_match
+    )
+
+
 def _regex_validators(field: AnyField) -> list[dj_validators.RegexValidator]:
-    found: list[dj_validators.RegexValidator] = []
-    for validator in field.validators:
-        if (
-            isinstance(validator, dj_validators.RegexValidator)
-            and type(validator) is dj_validators.RegexValidator
-            and not validator.inverse_match
-        ):
-            found.append(validator)
-    return found
+    return [
+        validator
+        for validator in field.validators
+        if isinstance(validator, dj_validators.RegexValidator) and is_plain_regex(validator)
+    ]
 
 
 def pattern_of(validator: dj_validators.RegexValidator) -> "re.Pattern[str]":
@@ -282,8 +288,7 @@ builtin(
         _char_valid,
         char_invalid,
         lambda field, validator: (
-            isinstance(validator, LENGTH_VALIDATORS)
-            or type(validator) is dj_validators.RegexValidator
+            isinstance(validator, LENGTH_VALIDATORS) or is_plain_regex(validator)
         ),
     ),
 )
@@ -323,8 +328,7 @@ builtin(
         _regex_field_valid,
         _regex_invalid,
         lambda field, validator: (
-            isinstance(validator, LENGTH_VALIDATORS)
-            or type(validator) is dj_validators.RegexValidator
+            isinstance(validator, LENGTH_VALIDATORS) or is_plain_regex(validator)
         ),
     ),
 )

@@ -54,14 +54,21 @@ def _short(value: object, limit: int = 240) -> str:
 
 
 def _raised(exc: Exception, *, name: str, caller: str, payload: object) -> SerializerError:
+    context = (
+        f"It reads {exc.args[0]!r} from its context: pass an instance made with it, e.g. "
+        f"{caller}({name}(context={{{exc.args[0]!r}: ...}})). "
+        if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str)
+        else ""
+    )
     return SerializerError(
         f"{name} raised {type(exc).__name__}: {exc} while validating a payload drawn by "
         f"{caller}(): {_short(payload)}. The strategies check each payload with the "
-        "serializer and expect a ValidationError for data it rejects. If the serializer "
-        "needs values that cannot be drawn (credentials of an existing user, a token it "
-        f"issued, an id it looks up), pass strategies for those fields, e.g. {caller}("
-        f"{name}, field=st.just(value)); to draw without validating with the serializer, "
-        "pass validate=False"
+        f"serializer and expect a ValidationError for data it rejects. {context}If the "
+        "serializer needs values that cannot be drawn (credentials of an existing user, a "
+        f"token it issued, an id it looks up), pass strategies for those fields, e.g. "
+        f"{caller}({name}, field=st.just(value)); if it needs a request or view, pass an "
+        f"instance made with them: {caller}({name}(context={{'request': request}})); to draw "
+        "without validating with the serializer, pass validate=False"
     )
 
 
@@ -103,14 +110,39 @@ def run_nested_validation(
 
 
 class Tally:
-    """What the checks of one strategy have seen: payloads tried, accepted, the last errors."""
+    """What the checks of one strategy have seen: values tried, accepted, the last errors.
 
-    def __init__(self, name: str, caller: str) -> None:
-        self.name = name
+    ``subject`` says whose validation the values must pass, ``fix`` how to supply them.
+    """
+
+    def __init__(self, caller: str, subject: str, fix: str) -> None:
         self.caller = caller
+        self.subject = subject
+        self.fix = fix
         self.tried = 0
         self.accepted = 0
         self.errors: deque[object] = deque(maxlen=_ERRORS_SHOWN)
+
+    @classmethod
+    def of_serializer(cls, name: str, caller: str, path: str = "") -> "Tally":
+        where = f" (nested at {path!r})" if path else ""
+        return cls(
+            f"{caller}({name})" if not path else caller + "()",
+            f"{name}'s own validation{where} (validate(), validate_<field> or its validators)",
+            f"pass strategies for the fields these rules are about, e.g. {caller}("
+            f"{name if not path else 'MySerializer'}, "
+            f"{'field' if not path else path.split('.')[0]}=st.just(value))",
+        )
+
+    @classmethod
+    def of_field(cls, kind: str, path: str) -> "Tally":
+        return cls(
+            "from_serializer()",
+            f"the validators of field {path!r} ({kind})",
+            f"pass a strategy for it, e.g. from_serializer(MySerializer, "
+            f"{path.split('.')[0] or 'field'}=st.just(value)), or register one for its class: "
+            f"register_field_strategy({kind}, strategy_or_factory)",
+        )
 
     @property
     def hopeless(self) -> bool:
@@ -119,12 +151,10 @@ class Tally:
     def unsatisfiable(self) -> UnsatisfiableSerializerError:
         shown = "; ".join(_short(errors, 400) for errors in self.errors)
         return UnsatisfiableSerializerError(
-            f"{self.caller}({self.name}): none of {self.tried} drawn payloads passed "
-            f"{self.name}'s own validation (validate(), validate_<field> or its validators). "
-            f"Payloads are drawn from the fields' declarations; rules that tie fields together "
-            f"or need existing data are met only by chance. Last errors: {shown}. Pass "
-            f"strategies for the fields these rules are about, e.g. {self.caller}({self.name}, "
-            "field=st.just(value)), so that the drawn values meet them"
+            f"{self.caller}: none of {self.tried} drawn payloads passed {self.subject}. Values "
+            "are drawn from the fields' declarations; rules beyond them (that tie fields "
+            "together, or need existing data) are met only by chance. Last errors: "
+            f"{shown}. To draw values that meet them, {self.fix}"
         )
 
 
