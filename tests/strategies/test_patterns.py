@@ -1,9 +1,11 @@
-"""Serializers people really write: lists of fields, recursion, decimals, source="*", ModelField."""
+"""Serializers people really write: lists of fields, recursion, decimals, source="*",
+ModelField, usernames and their retype, rules no drawn value meets, base classes, context."""
 
 import decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework import serializers
@@ -11,6 +13,7 @@ from rest_framework import serializers
 from restflow_testing.strategies import (
     InvalidPayload,
     Payload,
+    SerializerError,
     UnsatisfiableSerializerError,
     UnsupportedFieldError,
     from_serializer,
@@ -39,10 +42,6 @@ def collect(strategy: st.SearchStrategy[Any], count: int = 80) -> list[Any]:
 
     run()
     return seen
-
-
-def is_valid(serializer: serializers.BaseSerializer[Any]) -> bool:
-    return serializer.is_valid()
 
 
 @EXAMPLES
@@ -130,3 +129,74 @@ def test_model_field_hint_names_the_django_model_field() -> None:
     assert "'budget'" in message
     assert "Board.budget, a CentsField" in message
     assert "register_field_strategy(CentsField," in message
+
+
+class UsernameSerializer(serializers.Serializer[Any]):
+    """djoser's username change: Django's username validator and a retype of the new name."""
+
+    new_username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    re_new_username = serializers.CharField(max_length=150)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["new_username"] != attrs["re_new_username"]:
+            raise serializers.ValidationError({"re_new_username": "Usernames don't match."})
+        return attrs
+
+
+@EXAMPLES
+@given(from_serializer(UsernameSerializer))
+def test_regex_validator_subclasses_and_retypes_beyond_passwords(payload: Payload) -> None:
+    assert payload["new_username"] == payload["re_new_username"]
+    serializer = UsernameSerializer(data=payload)
+    assert serializer.is_valid(), serializer.errors
+
+
+def test_field_validators_no_drawn_value_meets_name_the_field() -> None:
+    def only_42(value: int) -> None:
+        if value != 42:
+            raise serializers.ValidationError("Only 42.")
+
+    class Answer(serializers.Serializer[Any]):
+        answer = serializers.IntegerField(validators=[only_42])
+
+    with pytest.raises(UnsatisfiableSerializerError) as caught:
+        collect(from_serializer(Answer), 5)
+    message = str(caught.value)
+    assert "the validators of field 'answer' (IntegerField)" in message
+    assert "Only 42." in message
+    assert "answer=st.just(value)" in message
+    assert "register_field_strategy(IntegerField" in message
+    assert collect(from_serializer(Answer, answer=st.just(42)), 5)[0] == {"answer": 42}
+
+
+def test_base_classes_get_a_named_error() -> None:
+    with pytest.raises(TypeError, match=r"cannot read the fields of ModelSerializer.*subclass"):
+        from_serializer(serializers.ModelSerializer)
+
+    class Plain(serializers.BaseSerializer[Any]):
+        def to_internal_value(self, data: Any) -> Any:
+            return data
+
+    with pytest.raises(TypeError, match=r"Plain is a BaseSerializer without fields"):
+        invalid_from_serializer(Plain)
+
+
+class NeedsRequestSerializer(serializers.Serializer[Any]):
+    """Reads the request from its context, as dj-rest-auth's and djoser's serializers do."""
+
+    note = serializers.CharField(max_length=20)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.context["request"] is None:
+            raise serializers.ValidationError("no request")
+        return attrs
+
+
+def test_context_a_serializer_reads_is_named() -> None:
+    with pytest.raises(SerializerError) as caught:
+        collect(from_serializer(NeedsRequestSerializer), 5)
+    message = str(caught.value)
+    assert "NeedsRequestSerializer raised KeyError: 'request'" in message
+    assert "from_serializer(NeedsRequestSerializer(context={'request': ...}))" in message
+    made = collect(from_serializer(NeedsRequestSerializer(context={"request": object()})), 5)
+    assert made
