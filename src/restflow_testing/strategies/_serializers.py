@@ -110,11 +110,6 @@ def accepts_payload(
     return call_on_serving_thread(check)
 
 
-def is_accepted(template: AnySerializer, payload: object, *, multipart: bool) -> bool:
-    """Whether a fresh copy of ``template`` accepts ``payload`` (see :func:`accepts_payload`)."""
-    return accepts_payload(template, payload, multipart=multipart, caller="from_serializer")[0]
-
-
 def writable_fields(serializer: AnySerializer) -> dict[str, AnyField]:
     """The fields a client sends: not read-only, not hidden."""
     all_fields = cast(Mapping[str, AnyField], getattr(serializer, "fields", {}))
