@@ -199,8 +199,8 @@ def value_strategy(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
         if _needs_check(field, owner, kind):
             tally = Tally.of_field(type(field).__name__, ctx.path)
             strategy = accepted_only(strategy, lambda value: _verdict(field, value), tally)
-    # A ``source="*"`` field is handed the whole object: DRF validates ``None`` as a value then,
-    # and no built-in field accepts it, ``allow_null`` or not.
+    # A ``source="*"`` field (a nested serializer flattened into its parent, usually) has
+    # ``None`` validated as a value, not skipped as null: DRF rejects it, ``allow_null`` or not.
     # Nor can a form send a null object: no keys is no value.
     form_object = ctx.multipart and isinstance(field, BaseSerializer)
     if getattr(field, "allow_null", False) and field.source != "*" and not form_object:
