@@ -11,7 +11,6 @@ from hypothesis.extra.django import TestCase
 from rest_framework import serializers
 
 from restflow_testing.strategies import InvalidPayload, invalid_from_serializer
-from restflow_testing.strategies._invalid import invalid_payloads
 from tests.project.app.models import Tag
 from tests.project.app.serializers_strategies import (
     CompositeSerializer,
@@ -32,19 +31,19 @@ def rejected(serializer: serializers.BaseSerializer[Any]) -> bool:
 
 
 @EXAMPLES
-@given(invalid_payloads(ScalarsSerializer, verify=False))
+@given(invalid_from_serializer(ScalarsSerializer, validate=False))
 def test_scalar_rules_are_broken_by_construction(payload: InvalidPayload) -> None:
     assert rejected(ScalarsSerializer(data=payload))
 
 
 @EXAMPLES
-@given(invalid_payloads(CompositeSerializer, verify=False))
+@given(invalid_from_serializer(CompositeSerializer, validate=False))
 def test_composite_rules_are_broken_by_construction(payload: InvalidPayload) -> None:
     assert rejected(CompositeSerializer(data=payload))
 
 
 @EXAMPLES
-@given(invalid_payloads(FilesSerializer, verify=False))
+@given(invalid_from_serializer(FilesSerializer, validate=False))
 def test_multipart_rules_are_broken_by_construction(payload: InvalidPayload) -> None:
     assert isinstance(payload, dict)
     assert rejected(FilesSerializer(data=form(payload)))
@@ -96,9 +95,9 @@ class DatabaseInvalid(TestCase):
     @EXAMPLES
     @given(data=st.data())
     def test_relations_and_model_rules_are_broken(self, data: st.DataObject) -> None:
-        relations = data.draw(invalid_payloads(RelationsSerializer, verify=False))
+        relations = data.draw(invalid_from_serializer(RelationsSerializer, validate=False))
         assert rejected(RelationsSerializer(data=relations))
-        gadget = data.draw(invalid_payloads(GadgetSerializer, verify=False))
+        gadget = data.draw(invalid_from_serializer(GadgetSerializer, validate=False))
         assert rejected(GadgetSerializer(data=gadget))
 
     def test_a_mapping_never_stands_in_for_a_broken_list(self) -> None:
@@ -110,7 +109,7 @@ class DatabaseInvalid(TestCase):
 
         with self.assertRaises(NoSuchExample):
             find(
-                invalid_payloads(TagsOnly, verify=False),
+                invalid_from_serializer(TagsOnly, validate=False),
                 lambda payload: isinstance(payload, dict) and isinstance(payload.get("tags"), dict),
                 settings=settings(
                     max_examples=300, database=None, deadline=None, phases=[Phase.generate]

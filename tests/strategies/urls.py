@@ -1,4 +1,4 @@
-"""URLconf for the strategies suite: a DRF model viewset and a multipart upload view."""
+"""URLconf for the strategies suite: DRF model viewsets and multipart upload views."""
 
 from typing import Any
 
@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from tests.project.app.models_strategies import Gadget
+from tests.project.app.models_strategies import Board, Gadget
+from tests.project.app.serializers_patterns import AvatarUploadSerializer, BoardSerializer
 from tests.project.app.serializers_strategies import FilesSerializer, GadgetSerializer
 from tests.project.urls import urlpatterns as project_urlpatterns
 
@@ -30,6 +31,24 @@ class UploadView(APIView):
         return Response({"size": upload.size}, status=status.HTTP_201_CREATED)
 
 
+class BoardViewSet(viewsets.ModelViewSet[Board]):
+    queryset = Board.objects.order_by("id")
+    serializer_class = BoardSerializer
+
+
+class AvatarView(APIView):
+    """A file beside nested objects, as a profile form sends them."""
+
+    parser_classes = [MultiPartParser]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = AvatarUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: Any = serializer.validated_data
+        body = {"profile": data["profile"], "links": data.get("links", [])}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
 class WhoAmIView(APIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not request.user.is_authenticated:
@@ -39,10 +58,12 @@ class WhoAmIView(APIView):
 
 router = DefaultRouter()
 router.register("gadgets", GadgetViewSet, basename="gadget")
+router.register("boards", BoardViewSet, basename="board")
 
 urlpatterns = [
     path("strategies/", include(router.urls)),
     path("strategies/upload/", UploadView.as_view()),
+    path("strategies/avatar/", AvatarView.as_view()),
     path("strategies/whoami/", WhoAmIView.as_view()),
     *project_urlpatterns,
 ]

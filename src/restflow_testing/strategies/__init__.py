@@ -21,6 +21,7 @@ from restflow_testing.strategies._types import (
     Payload,
 )
 from restflow_testing.strategies._users import anonymous_users, tokens, users
+from restflow_testing.strategies._validation import SerializerError, UnsatisfiableSerializerError
 
 __all__ = [
     "FieldStrategy",
@@ -32,7 +33,9 @@ __all__ = [
     "JSONValue",
     "NoRowsError",
     "Payload",
+    "SerializerError",
     "SerializerLike",
+    "UnsatisfiableSerializerError",
     "UnsupportedFieldError",
     "anonymous_users",
     "from_field",

@@ -13,30 +13,51 @@ from typing import Any, TypeAlias, cast
 from django.core import validators as dj_validators
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models.fields import PositiveIntegerRelDbTypeMixin
+from django.db import connections, models, router
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from rest_framework.exceptions import ValidationError
-from rest_framework.fields import SkipField
+from rest_framework.fields import ListField, MultipleChoiceField, SkipField
+from rest_framework.relations import ManyRelatedField
+from rest_framework.serializers import BaseSerializer, ListSerializer
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from restflow_testing.strategies._registry import registered_strategy, unsupported
 from restflow_testing.strategies._types import AnyField
+from restflow_testing.strategies._validation import Tally, accepted_only
 
 _CHECKED_METHODS = ("to_internal_value", "run_validation", "validate_empty_values")
+_LIST_VALUED = (ListField, MultipleChoiceField, ManyRelatedField, ListSerializer)
 
 
 @dataclass(frozen=True)
 class Context:
-    """How values are being drawn: for a partial update, for a multipart form, and where."""
+    """How values are being drawn: for a partial update, for a multipart form, and where.
+
+    ``validate`` says whether payloads are checked with the serializers that read them (their
+    ``validate()`` and validators); ``serializers`` is the chain of serializer classes the
+    current field is nested in, which bounds recursive serializers; ``form_item`` marks fields
+    inside an item of a list of objects sent as a form, where DRF keeps one value per key.
+    """
 
     partial: bool = False
     multipart: bool = False
     path: str = ""
     lenient_rows: bool = False
+    validate: bool = True
+    serializers: tuple[type[Any], ...] = ()
+    form_item: bool = False
 
     def child(self, name: str) -> "Context":
         return replace(self, path=f"{self.path}.{name}" if self.path else name)
+
+    def inside(self, serializer: object) -> "Context":
+        """This context for the fields of ``serializer``, nested in the current chain."""
+        return replace(self, serializers=(*self.serializers, type(serializer)))
+
+    def depth_of(self, serializer: object) -> int:
+        """How many times the class of ``serializer`` already encloses the current field."""
+        return self.serializers.count(type(serializer))
 
 
 class _Omit:
@@ -111,13 +132,20 @@ def _find_kind(field: AnyField) -> tuple[type[Any], Kind] | None:
 
 def accepts(field: AnyField, value: object) -> bool:
     """Whether ``field`` validates ``value`` (its validators included)."""
+    return _verdict(field, value)[0]
+
+
+def _verdict(field: AnyField, value: object) -> tuple[bool, object]:
+    """Whether ``field`` validates ``value``, and its errors when not."""
     try:
         field.run_validation(value)
-    except (ValidationError, DjangoValidationError):
-        return False
+    except ValidationError as exc:
+        return False, exc.detail
+    except DjangoValidationError as exc:
+        return False, exc.messages
     except SkipField:
-        return True
-    return True
+        pass
+    return True, None
 
 
 def rejects(field: AnyField, value: object) -> bool:
@@ -150,6 +178,15 @@ def value_strategy(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
 
     In multipart mode every value is form-encodable: strings, lists of strings, uploaded files.
     """
+    if ctx.form_item and isinstance(field, _LIST_VALUED):
+        if field.required and not ctx.partial:
+            raise unsupported(
+                field,
+                ctx.path,
+                "in an item of a list of objects a form keeps one value per key, so DRF reads "
+                "no list there",
+            )
+        return st.nothing()
     registered = registered_strategy(field)
     if registered is not None:
         strategy = registered
@@ -160,8 +197,13 @@ def value_strategy(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
         owner, kind = found
         strategy = kind.valid(field, ctx)
         if _needs_check(field, owner, kind):
-            strategy = strategy.filter(lambda value: accepts(field, value))
-    if getattr(field, "allow_null", False):
+            tally = Tally.of_field(type(field).__name__, ctx.path)
+            strategy = accepted_only(strategy, lambda value: _verdict(field, value), tally)
+    # A ``source="*"`` field (a nested serializer flattened into its parent, usually) has
+    # ``None`` validated as a value, not skipped as null: DRF rejects it, ``allow_null`` or not.
+    # Nor can a form send a null object: no keys is no value.
+    form_object = ctx.multipart and isinstance(field, BaseSerializer)
+    if getattr(field, "allow_null", False) and field.source != "*" and not form_object:
         null: SearchStrategy[Any] = st.just("") if ctx.multipart else st.none()
         strategy = null | strategy
     return strategy
@@ -236,30 +278,53 @@ def value_bounds(field: AnyField) -> tuple[Any, Any]:
 def int_bounds(field: AnyField, *, storable: bool = False) -> tuple[int | None, int | None]:
     """Integer bounds of a numeric field, rounded inwards.
 
-    With ``storable``, a ``ModelSerializer`` field over a ``Positive*Field`` starts at 0 even
-    where DRF does not say so (DRF 3.15), since the database's check constraint rejects
-    negative numbers that the serializer would let through.
+    With ``storable``, a ``ModelSerializer`` field over an integer model field is also kept
+    within the database column's range (``Positive*Field`` columns start at 0, a declared
+    ``IntegerField()`` over a ``SmallIntegerField`` stops where the column does), since saving
+    a number the serializer lets through but the column cannot hold fails.
     """
     low, high = value_bounds(field)
-    if storable and _stores_positive_numbers(field):
-        low = 0 if low is None else max(low, 0)
+    if storable:
+        column = _column_range(field)
+        if column is not None:
+            low = column[0] if low is None else max(low, column[0])
+            high = column[1] if high is None else min(high, column[1])
     return (
         None if low is None else math.ceil(low),
         None if high is None else math.floor(high),
     )
 
 
-def _stores_positive_numbers(field: AnyField) -> bool:
+def model_field_of(field: AnyField) -> "models.Field[Any, Any] | None":
+    """The model field a ``ModelSerializer`` field writes to, if it writes straight to one."""
     meta = getattr(getattr(field, "parent", None), "Meta", None)
-    model = getattr(meta, "model", None)
-    source = getattr(field, "source", None)
-    if model is None or not isinstance(source, str) or "." in source:
-        return False
+    model: Any = getattr(meta, "model", None)
+    source: object = getattr(field, "source", None)
+    if model is None or not isinstance(source, str) or "." in source or source == "*":
+        return None
     try:
-        model_field = model._meta.get_field(source)
+        found: object = model._meta.get_field(source)
     except FieldDoesNotExist:
-        return False
-    return isinstance(model_field, PositiveIntegerRelDbTypeMixin)
+        return None
+    if not isinstance(found, models.Field):
+        return None
+    model_field: models.Field[Any, Any] = cast(Any, found)
+    return model_field
+
+
+def _column_range(field: AnyField) -> tuple[int, int] | None:
+    model_field = model_field_of(field)
+    if not isinstance(model_field, models.IntegerField):
+        return None
+    ops = connections[router.db_for_write(model_field.model)].ops
+    try:
+        bounds: tuple[Any, Any] = ops.integer_field_range(model_field.get_internal_type())
+    except KeyError:
+        return None
+    low, high = bounds
+    if low is None or high is None:
+        return None
+    return int(low), int(high)
 
 
 def one_of(strategies: Sequence[SearchStrategy[Any]]) -> SearchStrategy[Any]:

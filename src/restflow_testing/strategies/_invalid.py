@@ -1,5 +1,6 @@
 """Payloads a serializer must reject, each breaking at least one of its rules."""
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, TypeAlias
 
@@ -8,13 +9,16 @@ from hypothesis.strategies import SearchStrategy
 from rest_framework.fields import empty
 
 from restflow_testing.strategies._dispatch import Context, invalid_strategies, one_of
+from restflow_testing.strategies._forms import flatten_form
 from restflow_testing.strategies._serializers import (
     AnySerializer,
     SerializerLike,
+    accepts_payload,
+    check_extra_data,
     fields_strategy,
     has_file_fields,
-    is_accepted,
     make_template,
+    with_extra_data,
     writable_fields,
 )
 from restflow_testing.strategies._types import JSONScalar, JSONValue, Payload
@@ -62,32 +66,13 @@ def broken_payloads(
     return out
 
 
-def invalid_payloads(
-    serializer: SerializerLike, /, *, multipart: bool | None = None, verify: bool = True
-) -> SearchStrategy[InvalidPayload]:
-    """The strategy behind
-    [`invalid_from_serializer()`][restflow_testing.strategies.invalid_from_serializer];
-    ``verify=False`` skips the final check, so tests can prove the construction alone breaks a rule.
-    """
-    template = make_template(serializer, partial=False, caller="invalid_from_serializer")
-    form = has_file_fields(template) if multipart is None else multipart
-    ctx = Context(partial=bool(getattr(template, "partial", False)), multipart=form)
-    ways = broken_payloads(template, ctx, with_not_objects=True)
-    if not ways:
-        raise ValueError(
-            f"invalid_from_serializer() found no rule to break in {type(template).__name__}: "
-            "it has no writable fields that can be sent invalid"
-        )
-    strategy: SearchStrategy[InvalidPayload] = st.one_of(*ways)
-    if verify:
-        strategy = strategy.filter(
-            lambda payload: not is_accepted(template, payload, multipart=form)
-        )
-    return strategy
-
-
 def invalid_from_serializer(
-    serializer: SerializerLike, /, *, multipart: bool | None = None
+    serializer: SerializerLike,
+    /,
+    *,
+    multipart: bool | None = None,
+    validate: bool = True,
+    extra_data: Mapping[str, SearchStrategy[Any]] | None = None,
 ) -> SearchStrategy[InvalidPayload]:
     """Payloads that ``serializer`` rejects: ``serializer(data=payload).is_valid()`` is false.
 
@@ -97,10 +82,42 @@ def invalid_from_serializer(
     allowed, blank where blank is not allowed, or a related row that does not exist. The other
     fields are drawn valid (related fields without rows are left out), so the payload is
     otherwise realistic and shrinks to one small broken field. Every draw is checked with the
-    serializer itself, so the guarantee holds for custom validation too.
+    serializer itself, so the guarantee holds for custom validation too; a serializer that
+    raises something else than a validation error then raises ``SerializerError``.
 
-    Payloads are JSON-ready, or multipart form payloads under the same rule as
-    [`from_serializer()`][restflow_testing.strategies.from_serializer] (file fields present, or
-    ``multipart=True``).
+    ``validate=False`` leaves that check out (for serializers whose ``is_valid()`` has effects):
+    payloads then break a rule of the fields' own, which DRF rejects unless the serializer
+    overrides how it reads its fields. ``extra_data`` adds keys that are not fields to every
+    payload, as for [`from_serializer()`][restflow_testing.strategies.from_serializer]. Payloads
+    are JSON-ready, or multipart form payloads under the same rule as ``from_serializer()`` (file
+    fields present, or ``multipart=True``).
     """
-    return invalid_payloads(serializer, multipart=multipart)
+    template = make_template(serializer, partial=False, caller="invalid_from_serializer")
+    extra = check_extra_data(
+        extra_data, writable_fields(template), caller="invalid_from_serializer"
+    )
+    form = has_file_fields(template) if multipart is None else multipart
+    ctx = Context(
+        partial=bool(getattr(template, "partial", False)), multipart=form, validate=validate
+    ).inside(template)
+    ways = broken_payloads(template, ctx, with_not_objects=True)
+    if not ways:
+        raise ValueError(
+            f"invalid_from_serializer() found no rule to break in {type(template).__name__}: "
+            "it has no writable fields that can be sent invalid"
+        )
+    strategy: SearchStrategy[InvalidPayload] = st.one_of(*ways)
+    if form:
+        strategy = strategy.map(
+            lambda payload: flatten_form(payload) if isinstance(payload, dict) else payload
+        )
+    strategy = with_extra_data(strategy, extra)
+    if validate:
+        strategy = strategy.filter(
+            lambda payload: (
+                not accepts_payload(
+                    template, payload, multipart=form, caller="invalid_from_serializer"
+                )[0]
+            )
+        )
+    return strategy

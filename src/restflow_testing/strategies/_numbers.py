@@ -119,11 +119,17 @@ def _decimal_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
     low, high = value_bounds(field)
     coerce = bool(getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING))
 
+    # DRF quantizes to ``decimal_places`` in a context whose precision is ``max_digits``, or the
+    # current context's when there is none: a longer number makes it raise InvalidOperation.
+    digits = max_digits
+    if digits is None and places is not None:
+        digits = decimal.getcontext().prec
+
     def mantissas(scale: int) -> SearchStrategy[int]:
         lo = None if low is None else _scaled(low, scale, decimal.ROUND_CEILING)
         hi = None if high is None else _scaled(high, scale, decimal.ROUND_FLOOR)
-        if max_digits is not None:
-            cap = 10**max_digits - 1
+        if digits is not None:
+            cap = 10**digits - 1
             lo = -cap if lo is None else max(lo, -cap)
             hi = cap if hi is None else min(hi, cap)
         return st.integers(lo, hi)

@@ -76,8 +76,17 @@ def unsupported(field: AnyField, path: str, reason: str = "") -> UnsupportedFiel
     name = path or getattr(field, "field_name", None) or type(field).__name__
     top = name.split(".")[0]
     detail = f" ({reason})" if reason else ""
+    kind = type(field).__name__
+    register = kind
+    model_field: object = getattr(field, "model_field", None)
+    if model_field is not None:
+        # DRF's ModelField wraps a Django model field that has no serializer field of its own.
+        register = type(model_field).__name__
+        owner = getattr(getattr(model_field, "model", None), "__name__", None)
+        where = f"{owner}.{getattr(model_field, 'name', '?')}" if owner else "the model"
+        kind = f"{kind} (DRF's wrapper of {where}, a {register} of the model)"
     return UnsupportedFieldError(
-        f"no strategy for field {name!r} of type {type(field).__name__}{detail}. Pass one for "
+        f"no strategy for field {name!r} of type {kind}{detail}. Pass one for "
         f"this field, e.g. from_serializer(MySerializer, {top}=st.just(...)), or register one "
-        f"for the class: register_field_strategy({type(field).__name__}, strategy_or_factory)"
+        f"for the class: register_field_strategy({register}, strategy_or_factory)"
     )

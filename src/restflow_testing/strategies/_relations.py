@@ -8,6 +8,7 @@ test body, the queries run on the test's thread, which serves the loop's sync wo
 from operator import attrgetter
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
 from hypothesis import reject
@@ -16,7 +17,7 @@ from hypothesis.strategies import SearchStrategy
 from rest_framework import relations
 
 from restflow_testing._loop_thread import call_on_serving_thread
-from restflow_testing.strategies._dispatch import OMIT, Context, Kind, builtin
+from restflow_testing.strategies._dispatch import OMIT, Context, Kind, builtin, model_field_of
 from restflow_testing.strategies._types import AnyField
 
 _MANY_LIMIT = 5
@@ -67,15 +68,42 @@ def _represent(field: AnyField, row: Model, ctx: Context) -> object:
     return _jsonish(row.pk, ctx)
 
 
+def _filter_of(field: AnyField, queryset: "QuerySet[Model]") -> str:
+    """What keeps a related field's queryset from a model's rows: ``limit_choices_to`` on the
+    model field, or the queryset's own ``WHERE`` clause."""
+    model_field: Any = model_field_of(field)
+    limits = getattr(model_field, "get_limit_choices_to", None)
+    limit: object = limits() if callable(limits) else None
+    if limit:
+        return f"limit_choices_to={limit!r} on {model_field.model.__name__}.{model_field.name}"
+    try:
+        sql = str(queryset.query)
+    except EmptyResultSet:
+        return "the field's queryset, which is empty by construction (.none())"
+    where = sql.partition(" WHERE ")[2].partition(" ORDER BY ")[0]
+    return f"the field's queryset (WHERE {where})" if where else "the field's queryset"
+
+
 def _no_rows(field: AnyField, ctx: Context, queryset: "QuerySet[Model]") -> object:
     if ctx.lenient_rows or ctx.partial or not field.required:
         return OMIT
+    name = ctx.path or field.field_name
+    model = queryset.model
+    total = call_on_serving_thread(model._base_manager.count)
+    if total:
+        problem = (
+            f"none of the {total} {model.__name__} rows pass {_filter_of(field, queryset)} "
+            "when the example is drawn. Create rows that match it"
+        )
+    else:
+        problem = (
+            f"{model.__name__} has no rows to sample from when the example is drawn. Create "
+            "rows first"
+        )
     raise NoRowsError(
-        f"field {ctx.path or field.field_name!r} is a required relation but "
-        f"{queryset.model.__name__} has no rows to sample from when the example is drawn. "
-        "Create rows first (in setUpTestData, a fixture, or the test before drawing), or pass "
-        f"a strategy for the field: from_serializer(..., {(ctx.path or 'field').split('.')[0]}"
-        "=st.just(pk))"
+        f"field {name!r} is a required relation but {problem} (in setUpTestData, a fixture, "
+        "or the test before drawing), or pass a strategy for the field: from_serializer(..., "
+        f"{(ctx.path or 'field').split('.')[0]}=st.just(pk))"
     )
 
 

@@ -18,6 +18,7 @@ from restflow_testing.strategies._dispatch import (
     length_bounds,
     probe,
 )
+from restflow_testing.strategies._passwords import is_password_field, password_text
 from restflow_testing.strategies._types import AnyField
 
 TEXT_CHARACTERS = st.characters(codec="utf-8", exclude_characters="\x00")
@@ -48,16 +49,22 @@ def _finish(
     return strategy
 
 
+def is_plain_regex(validator: object) -> bool:
+    """A regex validator that only matches its pattern: Django's own, or a subclass that just
+    sets the pattern (``UnicodeUsernameValidator``), not an inverted one."""
+    return (
+        isinstance(validator, dj_validators.RegexValidator)
+        and type(validator).__call__ is dj_validators.RegexValidator.__call__
+        and not validator.inverse_match
+    )
+
+
 def _regex_validators(field: AnyField) -> list[dj_validators.RegexValidator]:
-    found: list[dj_validators.RegexValidator] = []
-    for validator in field.validators:
-        if (
-            isinstance(validator, dj_validators.RegexValidator)
-            and type(validator) is dj_validators.RegexValidator
-            and not validator.inverse_match
-        ):
-            found.append(validator)
-    return found
+    return [
+        validator
+        for validator in field.validators
+        if isinstance(validator, dj_validators.RegexValidator) and is_plain_regex(validator)
+    ]
 
 
 def pattern_of(validator: dj_validators.RegexValidator) -> "re.Pattern[str]":
@@ -76,6 +83,8 @@ def _char_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
     low, high = length_bounds(field)
     trim = bool(getattr(field, "trim_whitespace", True))
     regexes = _regex_validators(field)
+    if not regexes and is_password_field(field, ctx.path.rsplit(".", 1)[-1]):
+        return password_text(field, ctx)
     if regexes:
         pattern = pattern_of(regexes[-1])
         source: SearchStrategy[str] = st.from_regex(
@@ -279,8 +288,7 @@ builtin(
         _char_valid,
         char_invalid,
         lambda field, validator: (
-            isinstance(validator, LENGTH_VALIDATORS)
-            or type(validator) is dj_validators.RegexValidator
+            isinstance(validator, LENGTH_VALIDATORS) or is_plain_regex(validator)
         ),
     ),
 )
@@ -320,8 +328,7 @@ builtin(
         _regex_field_valid,
         _regex_invalid,
         lambda field, validator: (
-            isinstance(validator, LENGTH_VALIDATORS)
-            or type(validator) is dj_validators.RegexValidator
+            isinstance(validator, LENGTH_VALIDATORS) or is_plain_regex(validator)
         ),
     ),
 )

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -54,3 +55,67 @@ class Gadget(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+if TYPE_CHECKING:
+    _FieldBase = models.Field[int, int]
+else:
+    _FieldBase = models.Field
+
+
+class CentsField(_FieldBase):
+    """A custom model field with no serializer field of its own: DRF wraps it in ModelField."""
+
+    def get_internal_type(self) -> str:
+        return "BigIntegerField"
+
+
+class Board(models.Model):
+    """A board whose labels and lanes are written through one nested payload."""
+
+    name: "models.CharField[str, str]" = models.CharField(max_length=40)
+    hits: "models.IntegerField[int, int]" = models.IntegerField(default=0)
+    rank: "models.SmallIntegerField[int, int]" = models.SmallIntegerField(default=0)
+    budget: "CentsField" = CentsField(default=0)
+    owner: "models.ForeignKey[models.Model | None, models.Model | None]" = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        limit_choices_to={"is_staff": True},
+    )
+
+    class Meta:
+        app_label = "suite"
+
+
+class Label(models.Model):
+    board: "models.ForeignKey[Board, Board]" = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="labels"
+    )
+    name: "models.CharField[str, str]" = models.CharField(max_length=20, unique=True)
+
+    class Meta:
+        app_label = "suite"
+
+
+class Lane(models.Model):
+    board: "models.ForeignKey[Board, Board]" = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="lanes"
+    )
+    title: "models.CharField[str, str]" = models.CharField(max_length=20)
+    position: "models.PositiveSmallIntegerField[int, int]" = models.PositiveSmallIntegerField()
+
+    class Meta:
+        app_label = "suite"
+        constraints = [
+            models.UniqueConstraint(fields=["board", "position"], name="lane_board_position")
+        ]
+
+
+class Revocation(models.Model):
+    """A token revoked while a serializer validated it (simplejwt's blacklist does this)."""
+
+    token: "models.CharField[str, str]" = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        app_label = "suite"
