@@ -12,6 +12,7 @@ delete what was made).
 from __future__ import annotations
 
 import inspect
+from urllib.parse import quote
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
@@ -103,10 +104,10 @@ class Endpoint:
         return any(not issubclass(cls, AllowAny) for cls in self.permission_classes)
 
     def path(self, values: Mapping[str, str]) -> str:
-        """The route with each ``{name}`` replaced by ``values[name]``."""
+        """The route with each ``{name}`` replaced by ``values[name]``, percent-encoded."""
         path = self.route
         for parameter in self.path_parameters:
-            path = path.replace("{" + parameter.name + "}", values[parameter.name])
+            path = path.replace("{" + parameter.name + "}", quote(values[parameter.name], safe=""))
         return path
 
 

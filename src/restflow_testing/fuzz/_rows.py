@@ -106,9 +106,9 @@ class Rows:
             owner: UserKind = "regular" if len(rows) == 0 else "superuser"
             try:
                 row = (
-                    self._through_api(model, creator, owner, len(self.order))
+                    self._through_api(model, creator, owner, len(rows))
                     if creator is not None and attempt < ROWS_PER_MODEL * 2
-                    else self._through_orm(model, len(self.order))
+                    else self._through_orm(model, len(rows))
                 )
             except Exception as error:
                 self.problems[model] = f"{type(error).__name__}: {error}"

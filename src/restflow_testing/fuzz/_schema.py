@@ -123,3 +123,12 @@ _TYPE_NAMES = {bool: "a boolean", int: "an integer", float: "a number", str: "a 
 
 def _name(value: object) -> str:
     return f"{type(value).__name__} {value!r}"[:80]
+
+
+def assert_representation(body: object, serializer_class: type[Any], *, many: bool = False) -> None:
+    """Raise ``AssertionError`` naming the first difference between ``body`` (a response's
+    JSON) and ``serializer_class``'s representation: unknown or missing fields, values of the
+    wrong type. ``many=True`` takes a list, or a page holding the list in ``results``."""
+    problem = representation_problem(serializer_class, body, many=many)
+    if problem is not None:
+        raise AssertionError(problem)
