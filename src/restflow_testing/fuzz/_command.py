@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     seed = options.seed if options.seed is not None else random.getrandbits(32)
     report = fuzz_in_test_database(
         endpoints,
+        urlconf=urlconf,
         seed=seed,
         max_examples=options.max_examples,
         config=config,
@@ -89,13 +90,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         print(_indent(failure.reproducer), file=out)
     if options.json is not None:
         options.json.write_text(json.dumps(report.as_json(), indent=2) + "\n")
-    del urlconf
     return 1 if report.failures else 0
 
 
 def fuzz_in_test_database(
     endpoints: Sequence[Endpoint],
     *,
+    urlconf: str,
     seed: int,
     max_examples: int,
     config: object,
@@ -117,9 +118,9 @@ def fuzz_in_test_database(
     loop = LoopThread()
     report = FuzzReport(seed)
     try:
-        everything = discover() if endpoints else []
         fuzzer = Fuzzer(
-            everything or endpoints,
+            discover(urlconf),
+            urlconf=urlconf,
             loop=loop,
             seed=seed,
             max_examples=max_examples,

@@ -40,6 +40,15 @@ _GENERIC_ACTIONS = {
     ("DELETE", True): "destroy",
 }
 _QUERY_TYPES = {"integer", "number", "string", "boolean"}
+# adrf's routers map methods to async handlers of their own names.
+_ASYNC_ACTION_NAMES = {
+    "alist": "list",
+    "acreate": "create",
+    "aretrieve": "retrieve",
+    "aupdate": "update",
+    "partial_aupdate": "partial_update",
+    "adestroy": "destroy",
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,8 @@ class Endpoint:
     initkwargs: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     actions: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
     action: str | None = None
+    """The viewset action (adrf's ``alist``... named as DRF names them: ``list``...), or the
+    action a generic view's handler performs; ``None`` for other views."""
     url_name: str | None = None
     is_async: bool = False
     detail: bool = False
@@ -92,6 +103,13 @@ class Endpoint:
     def id(self) -> str:
         """``"METHOD /route/"``: how reports, test ids and configuration name the endpoint."""
         return f"{self.method} {self.route}"
+
+    @property
+    def handler_action(self) -> str | None:
+        """The action name the view itself sees (``self.action``) for this method."""
+        if self.actions is not None:
+            return self.actions.get(self.method.lower())
+        return self.action
 
     @property
     def is_drf(self) -> bool:
@@ -239,6 +257,7 @@ def _drf_endpoint(
     detail = lookup_url_kwarg in parameter_names if lookup_url_kwarg else False
     if kind == "generic":
         action = _generic_action(view_class, method, detail)
+
     try:
         view = prepared_view(
             view_class,
@@ -285,7 +304,7 @@ def _drf_endpoint(
     return Endpoint(
         method=method,
         kind=kind,
-        action=action,
+        action=_ASYNC_ACTION_NAMES.get(action, action) if action is not None else None,
         actions=actions,
         detail=detail,
         query_parameters=tuple(query),

@@ -73,6 +73,7 @@ class Fuzzer:
         seed: int,
         max_examples: int = DEFAULT_MAX_EXAMPLES,
         config: FuzzConfig | None = None,
+        urlconf: str | None = None,
     ) -> None:
         if max_examples < 1:
             raise ValueError(f"max_examples must be at least 1, got {max_examples}")
@@ -81,6 +82,7 @@ class Fuzzer:
         self.seed = seed
         self.max_examples = max_examples
         self.config = config or FuzzConfig()
+        self.urlconf = urlconf
 
     def endpoint_seed(self, endpoint: Endpoint) -> int:
         """The seed of ``endpoint``'s search: the run's, mixed with the endpoint's id, so one
@@ -88,7 +90,18 @@ class Fuzzer:
         return (self.seed * 1_000_003 + zlib.crc32(endpoint.id.encode())) % (2**32)
 
     def run(self, endpoint: Endpoint) -> EndpointResult:
-        """Fuzz ``endpoint``. Call it inside a transaction the caller rolls back afterwards."""
+        """Fuzz ``endpoint``. Call it inside a transaction the caller rolls back afterwards.
+
+        Requests resolve through ``urlconf`` when one was given (``ROOT_URLCONF`` otherwise).
+        """
+        if self.urlconf is None:
+            return self._run(endpoint)
+        from django.test import override_settings
+
+        with override_settings(ROOT_URLCONF=self.urlconf):
+            return self._run(endpoint)
+
+    def _run(self, endpoint: Endpoint) -> EndpointResult:
         started = time.perf_counter()
         result = EndpointResult(endpoint, notes=list(endpoint.notes))
         route_config = self.config.for_endpoint(endpoint)

@@ -30,7 +30,7 @@ def view_for(endpoint: Endpoint, case: FuzzCase, users: FuzzUsers) -> Any:
         endpoint.initkwargs,
         method=case.method,
         path=case.path,
-        action=endpoint.action,
+        action=endpoint.handler_action,
         actions=endpoint.actions,
         kwargs=case.values,
         user=users.user(case.user),

@@ -10,6 +10,7 @@ import pprint
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from django.apps import apps
 from django.db import models
@@ -133,7 +134,10 @@ def _request(endpoint: Endpoint, case: FuzzCase, variables: Mapping[tuple[str, A
     if case.target is not None and endpoint.lookup_url_kwarg:
         attribute = "pk" if endpoint.lookup_field in (None, "pk") else endpoint.lookup_field
         placeholder = "{" + case.target.variable + "." + str(attribute) + "}"
-        template = endpoint.path({**case.values, endpoint.lookup_url_kwarg: placeholder})
+        template = endpoint.route
+        for name, value in case.values.items():
+            text = placeholder if name == endpoint.lookup_url_kwarg else quote(value, safe="")
+            template = template.replace("{" + name + "}", text)
         path = "f" + repr(template)
     method = case.method.lower()
     arguments = [path]
@@ -155,10 +159,22 @@ def _with_relations(
     replaced: dict[str, str] = {}
     for key, model in relations.items():
         value = body.get(key)
-        variable = variables.get((model._meta.label, _as_pk(value)))
-        if variable is not None:
-            replaced[key] = f"{variable}.pk"
+        if isinstance(value, list):
+            items = [_pk_expression(model, item, variables) for item in value]
+            if any(item is not None for item in items):
+                texts = [text if text is not None else repr(item) for text, item in zip(items, value)]
+                replaced[key] = "[" + ", ".join(texts) + "]"
+        elif (text := _pk_expression(model, value, variables)) is not None:
+            replaced[key] = text
     return _literal(body, replaced)
+
+
+def _pk_expression(model: Any, value: object, variables: Mapping[tuple[str, Any], str]) -> str | None:
+    try:
+        variable = variables.get((model._meta.label, _as_pk(value)))
+    except TypeError:  # not a primary key at all (an invalid body)
+        return None
+    return None if variable is None else f"{variable}.pk"
 
 
 def _as_pk(value: object) -> object:
