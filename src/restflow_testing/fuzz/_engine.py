@@ -111,6 +111,7 @@ class Fuzzer:
         random = Random(self.endpoint_seed(endpoint))
         users = FuzzUsers.create(random)
         rows = Rows(self.endpoints, users, self._sender(users), random)
+        rows.populate()
         targets: list[Row] = []
         if endpoint.detail and endpoint.model is not None:
             targets = rows.ensure(endpoint.model)

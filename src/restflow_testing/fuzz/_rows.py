@@ -81,6 +81,13 @@ class Rows:
         self.made[model] = rows
         return rows
 
+    def populate(self) -> None:
+        """Rows of every model some endpoint creates, so lists have items and rows have
+        dependants (a book for an author: deleting it must cope with that)."""
+        for endpoint in self.endpoints:
+            if endpoint.action == "create" and endpoint.model is not None and not endpoint.path_parameters:
+                self.ensure(endpoint.model)
+
     def ensure_related(self, serializer_class: type[Any] | None) -> None:
         """Rows for every model ``serializer_class``'s writable relations point at."""
         for model in related_models(serializer_class):

@@ -47,13 +47,19 @@ class RowChanges:
             self._marks[match[1]] = dict(self.tables)
         elif match := _ROLLBACK_TO.match(sql):
             self.tables = dict(self._marks.get(match[1], self.tables))
-        elif _WRITE.match(sql):
+        elif write := _WRITE.match(sql):
             cursor = context.get("cursor")
-            count = getattr(cursor, "rowcount", -1)
+            count: int = getattr(cursor, "rowcount", -1)
+            if count < 0 or (count == 0 and write[1].upper() == "INSERT"):
+                # Unknown (an INSERT ... RETURNING not yet fetched): an INSERT that did not
+                # raise inserted its rows.
+                count = len(params) if many and write[1].upper() == "INSERT" else 1
+                if write[1].upper() != "INSERT":
+                    count = 0
             table = _TABLE.match(sql)
             if count and table is not None:
                 name = table[1]
-                self.tables[name] = self.tables.get(name, 0) + (count if count > 0 else 1)
+                self.tables[name] = self.tables.get(name, 0) + count
         return result
 
 
