@@ -43,7 +43,7 @@ def reproducer(
         f'"""{check} on {endpoint.id}: {_one_line(message)}',
         "",
         f"Found by restflow_testing.fuzz with seed {seed}; replay the run with",
-        f"python -m restflow_testing fuzz --seed {seed} --include '^{re.escape(endpoint.id)}$'",
+        f"python -m restflow_testing fuzz --seed {seed} --include '^{_escape(endpoint.id)}$'",
         '"""',
     ]
     imports = {"from django.contrib.auth import get_user_model"}
@@ -71,6 +71,12 @@ def reproducer(
     lines.extend(_INDENT + line if line else "" for line in body)
     header = ["# " + line for line in sorted(imports)]
     return "\n".join([*header, *lines])
+
+
+def _escape(text: str) -> str:
+    """``text`` as a regular expression matching itself (``{name}`` placeholders and spaces
+    stay readable: Python's ``re`` takes them literally)."""
+    return re.sub(r"([.^$*+?()\[\]|\\])", r"\\\1", text)
 
 
 def _one_line(text: str) -> str:
