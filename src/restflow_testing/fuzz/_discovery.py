@@ -181,14 +181,15 @@ def viewsets(endpoints: Iterable[Endpoint]) -> list[ViewSetRoutes]:
     for (viewset, basename), actions in grouped.items():
         first = next(iter(actions.values()))
         primary = actions.get("create") or actions.get("retrieve") or first
+        detail = next((e for e in actions.values() if e.detail), first)
         out.append(
             ViewSetRoutes(
                 viewset=viewset,
                 basename=basename,
                 model=first.model,
                 serializer=primary.request_serializer,
-                lookup_field=first.lookup_field,
-                lookup_url_kwarg=first.lookup_url_kwarg,
+                lookup_field=detail.lookup_field,
+                lookup_url_kwarg=detail.lookup_url_kwarg,
                 endpoints=actions,
             )
         )
