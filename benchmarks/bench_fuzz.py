@@ -52,9 +52,7 @@ def run_ours(max_examples: int, seed: int) -> dict[str, object]:
         seconds = time.perf_counter() - started
         document = json.loads(report.read_text())
     examples = sum(endpoint["examples"] for endpoint in document["endpoints"])
-    failed = {
-        (normalised(f"{f['method']} {f['route']}"), f["check"]) for f in document["failures"]
-    }
+    failed = {(normalised(f"{f['method']} {f['route']}"), f["check"]) for f in document["failures"]}
     bugs = {normalised(endpoint): check for endpoint, check in SEEDED_BUGS.items()}
     found = sum(1 for endpoint, check in bugs.items() if (endpoint, check) in failed)
     false = sorted({endpoint for endpoint, _ in failed if endpoint not in bugs})
@@ -100,12 +98,18 @@ def main() -> None:
     rows = [
         ("restflow-testing fuzz", run_ours(options.max_examples, options.seed)),
         ("schemathesis (default checks)", run_schemathesis(options.max_examples, "default")),
-        ("schemathesis (server errors only)", run_schemathesis(options.max_examples, "server_error")),
+        (
+            "schemathesis (server errors only)",
+            run_schemathesis(options.max_examples, "server_error"),
+        ),
     ]
     ours = rows[0][1]
     rate = float(ours["examples"]) / float(ours["seconds"])  # type: ignore[arg-type]
     print(f"Seeded-bugs project, {options.max_examples} examples per endpoint, one run each")
-    print(f"{'runner':<36} {'examples':>8} {'seconds':>8} {'ex/s':>7} {'vs ours':>8} {'bugs':>6} {'clean fails':>11}")
+    print(
+        f"{'runner':<36} {'examples':>8} {'seconds':>8} {'ex/s':>7} {'vs ours':>8} "
+        f"{'bugs':>6} {'clean fails':>11}"
+    )
     for name, row in rows:
         per_second = float(row["examples"]) / float(row["seconds"])  # type: ignore[arg-type]
         false: list[str] = row["false"]  # type: ignore[assignment]

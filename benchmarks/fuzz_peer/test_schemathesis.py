@@ -13,8 +13,6 @@ from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 
-
-
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 APP = get_wsgi_application()
 EXAMPLES: Counter[str] = Counter()

@@ -1,10 +1,8 @@
 """Stock views the fuzzer must pass without a single failure: DRF viewsets and generic views,
 drf-restflow async viewsets and generic views, adrf viewsets, a plain Django view."""
 
-
-
-from adrf import serializers as adrf_serializers
 from adrf import viewsets as adrf_viewsets
+from adrf.serializers import ModelSerializer as AdrfModelSerializer
 from django.http import HttpRequest, JsonResponse
 from rest_framework import filters, generics, pagination, permissions, viewsets
 from rest_framework.decorators import action
@@ -79,7 +77,7 @@ class AsyncTagListCreate(AsyncListCreateAPIView):
     serializer_class = TagSerializer
 
 
-class AdrfTagSerializer(adrf_serializers.ModelSerializer):
+class AdrfTagSerializer(AdrfModelSerializer):
     """adrf's viewsets save through adrf's async serializers."""
 
     class Meta:
@@ -98,5 +96,3 @@ class AdrfTagViewSet(adrf_viewsets.ModelViewSet):
 def health(request: HttpRequest) -> JsonResponse:
     """A plain Django view."""
     return JsonResponse({"ok": True})
-
-

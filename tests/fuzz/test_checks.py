@@ -1,5 +1,6 @@
 """Each check finds the bug it exists for, with a reproducer, and nothing else."""
 
+import unittest
 from collections.abc import Iterator
 
 import pytest
@@ -7,6 +8,7 @@ from django.db import transaction
 
 from restflow_testing._loop_thread import LoopThread
 from restflow_testing.fuzz import CHECKS, Fuzzer, discover
+from tests.conftest import RunUnittest
 from tests.fuzz.buggy_views import BUGS
 
 URLCONF = "tests.fuzz.buggy_views"
@@ -58,7 +60,7 @@ def test_a_view_that_raises_is_reported_with_no_status(loop: LoopThread) -> None
 
 @pytest.mark.django_db
 def test_the_reproducer_runs_as_a_test_method_and_fails_like_the_run(
-    loop: LoopThread, run_unittest: object
+    loop: LoopThread, run_unittest: RunUnittest
 ) -> None:
     endpoints = discover(URLCONF)
     endpoint = next(e for e in endpoints if e.id == "POST /buggy/save-first/")
@@ -71,7 +73,9 @@ def test_the_reproducer_runs_as_a_test_method_and_fails_like_the_run(
         for line in failure.reproducer.splitlines()
     )
     imports = "\n".join(line for line in source.splitlines() if line.startswith("from "))
-    method = "\n".join("    " + line for line in source.splitlines() if not line.startswith("from "))
+    method = "\n".join(
+        "    " + line for line in source.splitlines() if not line.startswith("from ")
+    )
     namespace: dict[str, object] = {}
     exec(  # the reproducer is meant to be pasted into a test case: do just that
         f"{imports}\nfrom django.test import override_settings\n"
@@ -80,6 +84,9 @@ def test_the_reproducer_runs_as_a_test_method_and_fails_like_the_run(
         f"class Reproduced(AsyncAPITestCase):\n{method}\n",
         namespace,
     )
-    report = run_unittest(namespace["Reproduced"])  # type: ignore[operator]
+    reproduced = namespace["Reproduced"]
+    assert isinstance(reproduced, type)
+    assert issubclass(reproduced, unittest.TestCase)
+    report = run_unittest(reproduced)
     assert len(report.result.failures) == 1, report.output
     assert "AssertionError" in report.output

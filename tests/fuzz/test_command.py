@@ -9,7 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def fuzz(*arguments: str, settings: str | None = "tests.project.settings") -> subprocess.CompletedProcess[str]:
+def fuzz(
+    *arguments: str, settings: str | None = "tests.project.settings"
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     command = [sys.executable, "-m", "restflow_testing", "fuzz"]
     if settings is not None:
@@ -26,14 +28,24 @@ def fuzz(*arguments: str, settings: str | None = "tests.project.settings") -> su
 
 
 def test_clean_endpoints_exit_zero_with_progress_and_a_summary_table() -> None:
-    done = fuzz("--urlconf", "tests.fuzz.urls", "--include", "^(GET|POST) /restflow/articles/$", "--max-examples", "8", "--seed", "1")
+    done = fuzz(
+        "--urlconf",
+        "tests.fuzz.urls",
+        "--include",
+        "^(GET|POST) /restflow/articles/$",
+        "--max-examples",
+        "8",
+        "--seed",
+        "1",
+    )
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "[1/2] GET /restflow/articles/  " in done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["Endpoint", "Examples", "Statuses", "Failures"]
     assert any(line.startswith("POST /restflow/articles/  ") for line in lines)
-    assert lines[-1].startswith("2 endpoints, ") and lines[-1].endswith("0 failures (seed 1)")
+    assert lines[-1].startswith("2 endpoints, ")
+    assert lines[-1].endswith("0 failures (seed 1)")
 
 
 def test_failures_exit_one_and_the_json_report_has_the_documented_shape(tmp_path: Path) -> None:
@@ -62,8 +74,18 @@ def test_failures_exit_one_and_the_json_report_has_the_documented_shape(tmp_path
     assert failures["server_error"]["status"] is None
     assert failures["server_error"]["route"] == "/buggy/divide/"
     assert failures["auth_bypass"]["status"] == 200
-    assert "async def test_auth_bypass_get__buggy_staff_only(self)" in failures["auth_bypass"]["reproducer"]
-    assert set(failures["auth_bypass"]) == {"method", "route", "check", "status", "message", "reproducer"}
+    assert (
+        "async def test_auth_bypass_get__buggy_staff_only(self)"
+        in failures["auth_bypass"]["reproducer"]
+    )
+    assert set(failures["auth_bypass"]) == {
+        "method",
+        "route",
+        "check",
+        "status",
+        "message",
+        "reproducer",
+    }
     assert "ZeroDivisionError" in done.stdout
 
 

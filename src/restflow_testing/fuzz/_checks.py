@@ -21,7 +21,13 @@ from restflow_testing.fuzz._generation import BODY_METHODS, FuzzCase
 from restflow_testing.fuzz._schema import representation_problem
 from restflow_testing.fuzz._writes import RowChanges
 
-_SCHEMA_ACTIONS = {"list": True, "retrieve": False, "create": False, "update": False, "partial_update": False}
+_SCHEMA_ACTIONS = {
+    "list": True,
+    "retrieve": False,
+    "create": False,
+    "update": False,
+    "partial_update": False,
+}
 _VALIDATING_ACTIONS = {"create", "update", "partial_update"}
 _PAGE_PARAMETER_PAGINATORS = ("PageNumberPagination", "CursorPagination")
 
@@ -62,8 +68,12 @@ def legitimate_statuses(endpoint: Endpoint, case: FuzzCase, config: RouteConfig)
         allowed |= {401, 403}
     if endpoint.path_parameters or endpoint.kind == "apiview":
         allowed.add(404)
-    if case.query and endpoint.pagination_class is not None and any(
-        cls.__name__ in _PAGE_PARAMETER_PAGINATORS for cls in endpoint.pagination_class.__mro__
+    if (
+        case.query
+        and endpoint.pagination_class is not None
+        and any(
+            cls.__name__ in _PAGE_PARAMETER_PAGINATORS for cls in endpoint.pagination_class.__mro__
+        )
     ):
         allowed.add(404)
     if endpoint.kind == "apiview":
@@ -102,10 +112,17 @@ def run_checks(endpoint: Endpoint, outcome: Outcome, config: RouteConfig) -> lis
     ):
         problem = representation_problem(endpoint.response_serializer, outcome.body, many=many)
         if problem:
-            fail("response_schema", f"{status} body does not match {endpoint.response_serializer.__name__}: {problem}")
+            fail(
+                "response_schema",
+                f"{status} body does not match {endpoint.response_serializer.__name__}: {problem}",
+            )
     allowed = legitimate_statuses(endpoint, outcome.case, config)
     if allowed is not None and status not in allowed:
-        fail("status_code", f"answered {status}, which the view cannot legitimately return here (expected one of {_ranges(allowed)})")
+        fail(
+            "status_code",
+            f"answered {status}, which the view cannot legitimately return here "
+            f"(expected one of {_ranges(allowed)})",
+        )
     if (
         success
         and endpoint.action in _VALIDATING_ACTIONS

@@ -36,14 +36,45 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fuzz every endpoint of a Django REST framework project, from its URLconf "
         "and serializers, against a throwaway test database.",
     )
-    parser.add_argument("--settings", metavar="MODULE", help="settings module (default: $DJANGO_SETTINGS_MODULE)")
-    parser.add_argument("--urlconf", metavar="MODULE", help="URLconf to fuzz (default: ROOT_URLCONF)")
-    parser.add_argument("--max-examples", metavar="N", type=_positive, default=100, help="examples per endpoint (default: 100)")
-    parser.add_argument("--seed", metavar="N", type=int, help="seed of the run; a failure's report names it to replay")
-    parser.add_argument("--include", metavar="REGEX", action="append", default=[], help="fuzz only endpoints whose 'METHOD /route/' matches (repeatable)")
-    parser.add_argument("--exclude", metavar="REGEX", action="append", default=[], help="leave out endpoints whose 'METHOD /route/' matches (repeatable)")
-    parser.add_argument("--json", metavar="PATH", type=Path, help="also write the report as JSON to PATH")
-    parser.add_argument("--no-progress", action="store_true", help="do not print a line per endpoint while running")
+    parser.add_argument(
+        "--settings", metavar="MODULE", help="settings module (default: $DJANGO_SETTINGS_MODULE)"
+    )
+    parser.add_argument(
+        "--urlconf", metavar="MODULE", help="URLconf to fuzz (default: ROOT_URLCONF)"
+    )
+    parser.add_argument(
+        "--max-examples",
+        metavar="N",
+        type=_positive,
+        default=100,
+        help="examples per endpoint (default: 100)",
+    )
+    parser.add_argument(
+        "--seed",
+        metavar="N",
+        type=int,
+        help="seed of the run; a failure's report names it to replay",
+    )
+    parser.add_argument(
+        "--include",
+        metavar="REGEX",
+        action="append",
+        default=[],
+        help="fuzz only endpoints whose 'METHOD /route/' matches (repeatable)",
+    )
+    parser.add_argument(
+        "--exclude",
+        metavar="REGEX",
+        action="append",
+        default=[],
+        help="leave out endpoints whose 'METHOD /route/' matches (repeatable)",
+    )
+    parser.add_argument(
+        "--json", metavar="PATH", type=Path, help="also write the report as JSON to PATH"
+    )
+    parser.add_argument(
+        "--no-progress", action="store_true", help="do not print a line per endpoint while running"
+    )
     return parser
 
 
@@ -54,7 +85,9 @@ def _positive(text: str) -> int:
     return value
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run the command; returns its exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -212,5 +245,8 @@ def _endpoints(
     if not found:
         raise UsageError(f"URLconf {name!r} has no endpoints")
     if not selected:
-        raise UsageError("no endpoint matches --include/--exclude; endpoints: " + ", ".join(e.id for e in found[:10]))
+        raise UsageError(
+            "no endpoint matches --include/--exclude; endpoints: "
+            + ", ".join(e.id for e in found[:10])
+        )
     return selected, name

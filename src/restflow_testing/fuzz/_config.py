@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from hypothesis.strategies import SearchStrategy
 
@@ -48,7 +48,9 @@ class RouteConfig:
     """
 
     skip: bool | str = False
-    fields: Mapping[str, SearchStrategy[Any]] = field(default_factory=dict)
+    fields: Mapping[str, SearchStrategy[Any]] = field(
+        default_factory=dict[str, SearchStrategy[Any]]
+    )
     body: SearchStrategy[Any] | None = None
     users: Collection[UserKind] | None = None
     statuses: Collection[int] = ()
@@ -57,17 +59,21 @@ class RouteConfig:
     def __post_init__(self) -> None:
         unknown_users = sorted(set(self.users or ()) - set(USER_KINDS))
         if unknown_users:
-            raise ValueError(f"RouteConfig(users=...): unknown kinds {unknown_users}; use {USER_KINDS}")
+            raise ValueError(
+                f"RouteConfig(users=...): unknown kinds {unknown_users}; use {USER_KINDS}"
+            )
         unknown_checks = sorted(set(self.checks) - set(CHECKS))
         if unknown_checks:
-            raise ValueError(f"RouteConfig(checks=...): unknown checks {unknown_checks}; use {CHECKS}")
+            raise ValueError(
+                f"RouteConfig(checks=...): unknown checks {unknown_checks}; use {CHECKS}"
+            )
         for name, strategy in self.fields.items():
-            if not isinstance(strategy, SearchStrategy):
+            if not isinstance(cast(object, strategy), SearchStrategy):
                 raise TypeError(
                     f"RouteConfig(fields=...): {name!r} needs a Hypothesis strategy, got "
                     f"{strategy!r}; wrap constants with st.just(...)"
                 )
-        if self.body is not None and not isinstance(self.body, SearchStrategy):
+        if self.body is not None and not isinstance(cast(object, self.body), SearchStrategy):
             raise TypeError("RouteConfig(body=...) needs a Hypothesis strategy: st.just({...})")
 
 
@@ -76,12 +82,14 @@ class FuzzConfig:
     """Per-route configuration: ``routes`` maps ``"METHOD /route/"`` or ``"/route/"`` to a
     :class:`RouteConfig`; a method-specific entry wins over a route-wide one."""
 
-    routes: Mapping[str, RouteConfig] = field(default_factory=dict)
+    routes: Mapping[str, RouteConfig] = field(default_factory=dict[str, RouteConfig])
 
     def __post_init__(self) -> None:
         for key, value in self.routes.items():
-            if not isinstance(value, RouteConfig):
-                raise TypeError(f"FuzzConfig(routes=...): {key!r} needs a RouteConfig, got {value!r}")
+            if not isinstance(cast(object, value), RouteConfig):
+                raise TypeError(
+                    f"FuzzConfig(routes=...): {key!r} needs a RouteConfig, got {value!r}"
+                )
             if not key.startswith("/") and " /" not in key:
                 raise ValueError(
                     f"FuzzConfig(routes=...): {key!r} is not a route; write 'POST /api/books/' "
@@ -110,7 +118,9 @@ def project_config() -> FuzzConfig:
         try:
             value = import_string(value)
         except ImportError as error:
-            raise ImportError(f"settings.{SETTING} = {value!r} cannot be imported: {error}") from None
+            raise ImportError(
+                f"settings.{SETTING} = {value!r} cannot be imported: {error}"
+            ) from None
     if isinstance(value, FuzzConfig):
         return value
     raise TypeError(f"settings.{SETTING} must be a FuzzConfig or its dotted path, got {value!r}")

@@ -12,12 +12,11 @@ delete what was made).
 from __future__ import annotations
 
 import inspect
-from urllib.parse import quote
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, cast
+from urllib.parse import quote
 
-from asgiref.sync import iscoroutinefunction
 from django.db import models
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -76,7 +75,7 @@ class Endpoint:
     kind: ViewKind
     callback: Callable[..., Any] = field(repr=False, compare=False)
     view_class: type[Any] | None = None
-    initkwargs: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    initkwargs: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False, compare=False)
     actions: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
     action: str | None = None
     """The viewset action (adrf's ``alist``... named as DRF names them: ``list``...), or the
@@ -215,15 +214,16 @@ def _endpoints_of(route: RawRoute) -> list[Endpoint]:
         "view_class": view_class,
         "initkwargs": initkwargs,
         "url_name": route.name,
-        "is_async": iscoroutinefunction(callback) or inspect.iscoroutinefunction(callback),
+        "is_async": _is_async(callback, view_class),
         "path_parameters": route.parameters,
     }
     notes = list(route.problems)
+    handlers: Any = view_class  # asked only which handlers it defines
     if view_class is None:
         notes.append("plain function view: it declares no methods, so only GET is sent")
         return [Endpoint(method="GET", kind="django", notes=tuple(notes), **common)]
     if not (isinstance(view_class, type) and issubclass(view_class, APIView)):
-        methods = [m.upper() for m in _HANDLERS if hasattr(view_class, m)]
+        methods = [m.upper() for m in _HANDLERS if hasattr(handlers, m)]
         return [
             Endpoint(method=method, kind="django", notes=tuple(notes), **common)
             for method in methods
@@ -238,7 +238,7 @@ def _endpoints_of(route: RawRoute) -> list[Endpoint]:
     return [
         _drf_endpoint(method.upper(), kind, None, None, notes, common)
         for method in _HANDLERS
-        if hasattr(view_class, method)
+        if hasattr(handlers, method)
     ]
 
 
@@ -288,10 +288,11 @@ def _drf_endpoint(
         if problem:
             notes.append(problem)
         model = _model(view, response_serializer, notes)
-        filter_backends = tuple(getattr(view, "filter_backends", ()) or ())
+        declared: Any = cast(Any, view)
+        filter_backends = tuple(declared.filter_backends or ())
         if method == "GET" and not detail:
             paginator = _paginator(view, notes)
-            pagination_class = None if paginator is None else type(paginator)
+            pagination_class = None if paginator is None else _class_of(paginator)
             sources: list[tuple[str, Any]] = [("filter", backend()) for backend in filter_backends]
             if paginator is not None:
                 sources.append(("pagination", paginator))
@@ -329,7 +330,8 @@ def _generic_action(view_class: type[Any], method: str, detail: bool) -> str | N
 
 def _classes(view: Any, getter: str, notes: list[str]) -> tuple[type[Any], ...]:
     try:
-        return tuple(type(item) for item in getattr(view, getter)())
+        items: list[Any] = list(getattr(view, getter)())
+        return tuple(_class_of(item) for item in items)
     except Exception as error:
         notes.append(f"{getter}() raised {type(error).__name__}: {error}")
         return ()
@@ -386,6 +388,17 @@ def _query_parameters(
                 )
             )
     return out
+
+
+def _class_of(instance: object) -> type[Any]:
+    return type(instance)
+
+
+def _is_async(callback: Callable[..., Any], view_class: Any) -> bool:
+    """Whether Django calls the view as a coroutine function (class views say so themselves)."""
+    if view_class is not None and hasattr(view_class, "view_is_async"):
+        return bool(view_class.view_is_async)
+    return inspect.iscoroutinefunction(callback)
 
 
 def _qualified_name(obj: object) -> str:

@@ -18,7 +18,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from random import Random
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, Verbosity, given, seed, settings
@@ -55,7 +55,9 @@ class CheckFailed(Exception):
 
 _FAILURE_TYPES: dict[str, type[CheckFailed]] = {
     check: type(
-        "".join(part.title() for part in check.split("_")) + "Failed", (CheckFailed,), {"check": check}
+        "".join(part.title() for part in check.split("_")) + "Failed",
+        (CheckFailed,),
+        {"check": check},
     )
     for check in CHECKS
 }
@@ -106,7 +108,9 @@ class Fuzzer:
         result = EndpointResult(endpoint, notes=list(endpoint.notes))
         route_config = self.config.for_endpoint(endpoint)
         if route_config.skip:
-            result.skipped = route_config.skip if isinstance(route_config.skip, str) else "configured"
+            result.skipped = (
+                route_config.skip if isinstance(route_config.skip, str) else "configured"
+            )
             return result
         random = Random(self.endpoint_seed(endpoint))
         users = FuzzUsers.create(random)
@@ -119,7 +123,9 @@ class Fuzzer:
         for model, problem in rows.problems.items():
             result.notes.append(f"rows of {model._meta.label} could not all be made: {problem}")
         if body_format(endpoint) is None:
-            result.notes.append("no parser of the view takes JSON or forms: bodies are sent as JSON")
+            result.notes.append(
+                "no parser of the view takes JSON or forms: bodies are sent as JSON"
+            )
         kinds = tuple(route_config.users or users.kinds_for(endpoint.authentication_classes))
         strategy = cases(endpoint, route_config, kinds, targets)
         self._search(endpoint, route_config, strategy, users, rows, result)
@@ -141,7 +147,7 @@ class Fuzzer:
             deadline=None,
             derandomize=False,
             report_multiple_bugs=True,
-            suppress_health_check=list(HealthCheck),
+            suppress_health_check=list(HealthCheck.__members__.values()),
             verbosity=Verbosity.quiet,
             print_blob=False,
         )
@@ -187,7 +193,9 @@ class Fuzzer:
             try:
                 response = self.loop.run(_send(client, case))
             except Exception as error:
-                return Outcome(case, None, error=error, changes=changes, denied=denied, invalid=invalid)
+                return Outcome(
+                    case, None, error=error, changes=changes, denied=denied, invalid=invalid
+                )
         return Outcome(
             case,
             response.status_code,
@@ -197,19 +205,26 @@ class Fuzzer:
             invalid=invalid,
         )
 
-    def _sender(self, users: FuzzUsers) -> Callable[[UserKind, str, Mapping[str, Any], str], tuple[int, object]]:
+    def _sender(
+        self, users: FuzzUsers
+    ) -> Callable[[UserKind, str, Mapping[str, Any], str], tuple[int, object]]:
         """What :class:`Rows` creates rows with: a POST as a user, answered with its status."""
         from restflow_testing.client import AsyncAPIClient
 
-        def send(user: UserKind, path: str, payload: Mapping[str, Any], form: str) -> tuple[int, object]:
+        def send(
+            user: UserKind, path: str, payload: Mapping[str, Any], form: str
+        ) -> tuple[int, object]:
             client = AsyncAPIClient(raise_request_exception=False)
             users.authenticate(client, user)
-            response = self.loop.run(client.post(path, dict(payload), format=form))
+            post: Any = client.post  # the format is the serializer's: JSON or multipart
+            response = self.loop.run(post(path, dict(payload), format=form))
             return response.status_code, _json_body(response)
 
         return send
 
-    def _failure(self, endpoint: Endpoint, failed: CheckFailed, users: FuzzUsers, rows: Rows) -> Failure:
+    def _failure(
+        self, endpoint: Endpoint, failed: CheckFailed, users: FuzzUsers, rows: Rows
+    ) -> Failure:
         outcome = failed.outcome
         return Failure(
             method=endpoint.method,
@@ -254,8 +269,8 @@ def _check_failures(error: BaseException) -> Iterable[CheckFailed]:
     if isinstance(error, CheckFailed):
         yield error
     elif isinstance(error, BaseExceptionGroup):
-        for inner in error.exceptions:
+        group = cast("BaseExceptionGroup[BaseException]", error)
+        for inner in group.exceptions:
             yield from _check_failures(inner)
     elif isinstance(error, HypothesisException) and error.__cause__ is not None:
         yield from _check_failures(error.__cause__)
-

@@ -7,7 +7,7 @@ accepts (``valid``) or must reject (``invalid``), drawn with the serializer stra
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
@@ -35,13 +35,13 @@ class FuzzCase:
     method: str
     path: str
     user: UserKind
-    values: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, str] = field(default_factory=dict[str, str])
     """The value of each ``{name}`` of the route in ``path``."""
     target: Row | None = None
     """The row the path points at; ``None`` for routes without a lookup or a missing row."""
     missing: bool = False
     """Whether the lookup in the path names a row that does not exist."""
-    query: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict[str, str])
     body_kind: BodyKind = "none"
     body: Any = None
     format: str = "json"
@@ -151,22 +151,31 @@ def _query(parameters: Sequence[QueryParameter]) -> SearchStrategy[dict[str, str
     return st.fixed_dictionaries({}, optional=optional)
 
 
-def _bodies(endpoint: Endpoint, config: RouteConfig, form: str) -> SearchStrategy[tuple[BodyKind, Any]]:
+def _bodies(
+    endpoint: Endpoint, config: RouteConfig, form: str
+) -> SearchStrategy[tuple[BodyKind, Any]]:
     from restflow_testing.strategies import from_serializer, invalid_from_serializer, json_objects
 
     if endpoint.method not in BODY_METHODS:
         return st.just(("none", None))
     if config.body is not None:
-        return config.body.map(lambda body: ("configured", body))
+        return config.body.map(_labelled("configured"))
     serializer = endpoint.request_serializer
     if serializer is None:
-        return json_objects().map(lambda body: ("any", body))
+        return json_objects().map(_labelled("any"))
     multipart = form == "multipart"
     valid = from_serializer(
         serializer, partial=endpoint.method == "PATCH", multipart=multipart, **config.fields
-    ).map(lambda body: ("valid", body))
+    ).map(_labelled("valid"))
     try:
         invalid = invalid_from_serializer(serializer, multipart=multipart)
     except ValueError:  # no rule to break: only valid bodies
         return valid
-    return st.one_of(valid, valid, invalid.map(lambda body: ("invalid", body)))
+    return st.one_of(valid, valid, invalid.map(_labelled("invalid")))
+
+
+def _labelled(kind: BodyKind) -> Callable[[object], tuple[BodyKind, Any]]:
+    def label(body: object) -> tuple[BodyKind, Any]:
+        return kind, body
+
+    return label

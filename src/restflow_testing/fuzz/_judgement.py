@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from typing import Any
+from typing import Any, cast
 
 from restflow_testing._loop_thread import LoopThread
 from restflow_testing.fuzz._discovery import Endpoint
@@ -56,7 +56,9 @@ def denial(view: Any, endpoint: Endpoint, case: FuzzCase, loop: LoopThread) -> s
     if case.target is None or endpoint.lookup_field is None:
         return None
     try:
-        instance = view.get_queryset().get(**{endpoint.lookup_field: case.values[endpoint.lookup_url_kwarg or ""]})
+        instance = view.get_queryset().get(
+            **{endpoint.lookup_field: case.values[endpoint.lookup_url_kwarg or ""]}
+        )
     except Exception:
         return None
     for permission in permissions:
@@ -94,9 +96,9 @@ def rejects_body(view: Any, endpoint: Endpoint, case: FuzzCase) -> bool:
             )
         except Exception:
             return False
-    data = case.body
+    data: Any = case.body
     if case.format == "multipart" and isinstance(data, dict):
-        data = as_form_data(data)
+        data = as_form_data(cast("dict[str, Any]", data))
     try:
         context = view.get_serializer_context()
     except Exception:

@@ -6,7 +6,6 @@ import random
 import re
 from collections.abc import Callable, Sequence
 
-
 from restflow_testing.fuzz._config import FuzzConfig, project_config
 from restflow_testing.fuzz._discovery import Endpoint, discover
 from restflow_testing.fuzz._engine import DEFAULT_MAX_EXAMPLES, Fuzzer
@@ -86,5 +85,3 @@ def fuzz_tests(
             pytest.fail(failure_text(result), pytrace=False)
 
     return test_fuzz
-
-

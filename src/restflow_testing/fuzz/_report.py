@@ -89,11 +89,12 @@ class FuzzReport:
         for result in self.endpoints:
             checks = Counter(failure.check for failure in result.failures)
             failed = ", ".join(sorted(checks)) or ("skipped" if result.skipped else "-")
-            rows.append(
-                (result.endpoint.id, str(result.examples), result.statuses_text(), failed)
-            )
+            rows.append((result.endpoint.id, str(result.examples), result.statuses_text(), failed))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
         lines.insert(1, "  ".join("-" * width for width in widths))
         failures = len(self.failures)
         lines.append("")

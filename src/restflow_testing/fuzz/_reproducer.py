@@ -9,7 +9,7 @@ from __future__ import annotations
 import pprint
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from django.apps import apps
@@ -37,7 +37,9 @@ def reproducer(
 ) -> str:
     """The test method reproducing ``case``'s failure of ``check``."""
     lines: list[str] = []
-    name = re.sub(r"\W+", "_", f"test_{check}_{endpoint.method}_{endpoint.route}").strip("_").lower()
+    name = (
+        re.sub(r"\W+", "_", f"test_{check}_{endpoint.method}_{endpoint.route}").strip("_").lower()
+    )
     lines.append(f"async def {name}(self) -> None:")
     body: list[str] = [
         f'"""{check} on {endpoint.id}: {_one_line(message)}',
@@ -92,7 +94,8 @@ def _users_needed(case: FuzzCase, rows: Sequence[Row]) -> list[UserKind]:
             wanted.add(row.user)
         if row.via == "orm":
             wanted.update(("regular", "staff", "superuser"))
-    return [kind for kind in ("regular", "staff", "superuser") if kind in wanted]  # type: ignore[misc]
+    order: tuple[UserKind, ...] = ("regular", "staff", "superuser")
+    return [kind for kind in order if kind in wanted]
 
 
 def _authenticate(kind: UserKind) -> str:
@@ -106,7 +109,9 @@ def _authenticate(kind: UserKind) -> str:
 def _make_row(row: Row, variables: Mapping[tuple[str, Any], str]) -> list[str]:
     model = row.model.__name__
     if row.via == "api":
-        payload = _with_relations(row.payload, writable_relations(model_serializer(row.model)), variables)
+        payload = _with_relations(
+            row.payload, writable_relations(model_serializer(row.model)), variables
+        )
         return [
             _authenticate(row.user or "superuser"),
             f"await self.client.post({row.path!r}, {payload}, format={row.format!r})",
@@ -158,24 +163,32 @@ def _request(endpoint: Endpoint, case: FuzzCase, variables: Mapping[tuple[str, A
 
 
 def _with_relations(
-    body: Any, relations: Mapping[str, Any], variables: Mapping[tuple[str, Any], str]
+    body: object, relations: Mapping[str, Any], variables: Mapping[tuple[str, Any], str]
 ) -> str:
+    shown = body  # as drawn, for the literal
     if not isinstance(body, dict) or not relations:
-        return _literal(body, {})
+        return _literal(shown, {})
+    fields = cast("dict[str, object]", body)
     replaced: dict[str, str] = {}
     for key, model in relations.items():
-        value = body.get(key)
+        value = fields.get(key)
         if isinstance(value, list):
-            items = [_pk_expression(model, item, variables) for item in value]
+            values = cast("list[object]", value)
+            items = [_pk_expression(model, item, variables) for item in values]
             if any(item is not None for item in items):
-                texts = [text if text is not None else repr(item) for text, item in zip(items, value)]
+                texts = [
+                    text if text is not None else repr(item)
+                    for text, item in zip(items, values, strict=True)
+                ]
                 replaced[key] = "[" + ", ".join(texts) + "]"
         elif (text := _pk_expression(model, value, variables)) is not None:
             replaced[key] = text
-    return _literal(body, replaced)
+    return _literal(fields, replaced)
 
 
-def _pk_expression(model: Any, value: object, variables: Mapping[tuple[str, Any], str]) -> str | None:
+def _pk_expression(
+    model: Any, value: object, variables: Mapping[tuple[str, Any], str]
+) -> str | None:
     try:
         variable = variables.get((model._meta.label, _as_pk(value)))
     except TypeError:  # not a primary key at all (an invalid body)
@@ -189,11 +202,14 @@ def _as_pk(value: object) -> object:
     return value
 
 
-def _literal(body: Any, replaced: Mapping[str, str]) -> str:
+def _literal(body: object, replaced: Mapping[str, str]) -> str:
+    shown = body  # as drawn, for the literal
     if not isinstance(body, dict) or not replaced:
-        return pprint.pformat(body, width=88, sort_dicts=False)
+        return pprint.pformat(shown, width=88, sort_dicts=False)
+    fields = cast("dict[str, object]", body)
     items = [
-        f"{key!r}: {replaced[key] if key in replaced else repr(value)}" for key, value in body.items()
+        f"{key!r}: {replaced[key] if key in replaced else repr(value)}"
+        for key, value in fields.items()
     ]
     return "{" + ", ".join(items) + "}"
 
@@ -227,7 +243,10 @@ def _assertion(
         ]
     if check == "status_code":
         statuses = sorted(s for s in (allowed or set()) if not 200 <= s < 300)
-        return [f"self.assertTrue(response.status_code < 300 or response.status_code in {set(statuses)!r})"]
+        return [
+            "self.assertTrue(response.status_code < 300 or "
+            f"response.status_code in {set(statuses)!r})"
+        ]
     if check == "invalid_accepted":
         return ["self.assertEqual(response.status_code, 400)"]
     if check == "rejected_write":

@@ -68,14 +68,14 @@ def _template(pattern: object) -> tuple[str, tuple[PathParameter, ...], tuple[st
     if isinstance(pattern, RoutePattern):
         return _route_template(pattern)
     if isinstance(pattern, RegexPattern):
-        return _regex_template(str(pattern._regex))
+        return _regex_template(str(pattern))
     return str(pattern), (), (f"unknown URL pattern type {type(pattern).__name__}",)
 
 
 def _route_template(
     pattern: RoutePattern,
 ) -> tuple[str, tuple[PathParameter, ...], tuple[str, ...]]:
-    route = str(pattern._route)
+    route = str(pattern)
     converters: dict[str, Any] = dict(pattern.converters)
     parameters: list[PathParameter] = []
     for match in _ROUTE_PARAMETER.finditer(route):

@@ -28,7 +28,7 @@ _ONE_DRAW = settings(
     database=None,
     phases=[Phase.generate],
     max_examples=50,
-    suppress_health_check=list(HealthCheck),
+    suppress_health_check=list(HealthCheck.__members__.values()),
     deadline=None,
 )
 
@@ -43,7 +43,7 @@ class Row:
     via: Literal["api", "orm"]
     user: UserKind | None = None
     path: str = ""
-    payload: Mapping[str, Any] = field(default_factory=dict)
+    payload: Mapping[str, Any] = field(default_factory=dict[str, Any])
     format: str = "json"
 
     def lookup(self, lookup_field: str) -> str:
@@ -85,7 +85,11 @@ class Rows:
         """Rows of every model some endpoint creates, so lists have items and rows have
         dependants (a book for an author: deleting it must cope with that)."""
         for endpoint in self.endpoints:
-            if endpoint.action == "create" and endpoint.model is not None and not endpoint.path_parameters:
+            if (
+                endpoint.action == "create"
+                and endpoint.model is not None
+                and not endpoint.path_parameters
+            ):
                 self.ensure(endpoint.model)
 
     def ensure_related(self, serializer_class: type[Any] | None) -> None:
@@ -130,9 +134,10 @@ class Rows:
     ) -> Row | None:
         from restflow_testing.strategies import from_serializer
 
-        self.ensure_related(creator.request_serializer)
+        serializer: Any = creator.request_serializer
+        self.ensure_related(serializer)
         payload: dict[str, Any] = find(
-            from_serializer(creator.request_serializer),  # type: ignore[arg-type]
+            from_serializer(serializer),
             lambda _: True,
             settings=_ONE_DRAW,
             random=self.random,
@@ -146,7 +151,16 @@ class Rows:
                 if len(new) != 1:
                     self.problems[model] = f"{creator.id} answered {status} without one new row"
                     return None
-                return Row(model, new.pop(), _variable(model, index), "api", user, creator.route, payload, form)
+                return Row(
+                    model,
+                    new.pop(),
+                    _variable(model, index),
+                    "api",
+                    user,
+                    creator.route,
+                    payload,
+                    form,
+                )
         self.problems[model] = f"{creator.id} refused every payload drawn for it (last: {status})"
         return None
 
@@ -156,7 +170,10 @@ class Rows:
         serializer_class = model_serializer(model)
         self.ensure_related(serializer_class)
         payload: dict[str, Any] = find(
-            from_serializer(serializer_class), lambda _: True, settings=_ONE_DRAW, random=self.random
+            from_serializer(serializer_class),
+            lambda _: True,
+            settings=_ONE_DRAW,
+            random=self.random,
         )
         serializer = serializer_class(data=payload)
         serializer.is_valid(raise_exception=True)

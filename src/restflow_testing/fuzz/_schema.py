@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import fields, relations, serializers
 
@@ -20,13 +20,14 @@ def representation_problem(serializer_class: type[Any], body: object, *, many: b
         serializer = serializer_class()
     except Exception:
         return None
+    shown = body  # as received, for messages
     if many:
-        items = body
-        if isinstance(body, dict) and isinstance(body.get("results"), list):
-            items = body["results"]
+        items: object = body
+        if isinstance(body, dict):
+            items = cast("dict[str, object]", body).get("results")
         if not isinstance(items, list):
-            return f"a list response is {_name(body)}, not a list or a page with 'results'"
-        for index, item in enumerate(items):
+            return f"a list response is {_name(shown)}, not a list or a page with 'results'"
+        for index, item in enumerate(cast("list[object]", items)):
             problem = _object_problem(serializer, item)
             if problem:
                 return f"item {index}: {problem}"
@@ -36,24 +37,30 @@ def representation_problem(serializer_class: type[Any], body: object, *, many: b
 
 def _custom_representation(serializer_class: type[Any]) -> bool:
     own = serializer_class.to_representation
-    return own not in {serializers.Serializer.to_representation, serializers.ListSerializer.to_representation}
+    return own not in {
+        serializers.Serializer.to_representation,
+        serializers.ListSerializer.to_representation,
+    }
 
 
 def _object_problem(serializer: Any, body: object) -> str | None:
     if not isinstance(body, dict):
         return f"the body is {_name(body)}, not an object"
+    fields_in_body = cast("dict[str, object]", body)
     readable: Mapping[str, Any] = {
         name: item for name, item in serializer.fields.items() if not item.write_only
     }
-    extra = sorted(set(body) - set(readable))
+    extra = sorted(set(fields_in_body) - set(readable))
     if extra:
         return f"fields {extra} are not fields of {type(serializer).__name__}"
-    missing = sorted(name for name, item in readable.items() if item.required and name not in body)
+    missing = sorted(
+        name for name, item in readable.items() if item.required and name not in fields_in_body
+    )
     if missing:
         return f"fields {missing} of {type(serializer).__name__} are missing"
     for name, item in readable.items():
-        if name in body:
-            problem = _value_problem(item, body[name])
+        if name in fields_in_body:
+            problem = _value_problem(item, fields_in_body[name])
             if problem:
                 return f"field {name!r}: {problem}"
     return None
@@ -65,15 +72,16 @@ def _value_problem(item: Any, value: object) -> str | None:
     if isinstance(item, serializers.ListSerializer):
         if not isinstance(value, list):
             return f"{_name(value)}, expected a list"
-        for element in value:
+        for element in cast("list[object]", value):
             problem = _value_problem(item.child, element)
             if problem:
                 return problem
         return None
     if isinstance(item, serializers.BaseSerializer):
-        if _custom_representation(type(item)):
+        nested: Any = cast(Any, item)
+        if _custom_representation(nested.__class__):
             return None
-        return _object_problem(item, value)
+        return _object_problem(nested, value)
     if isinstance(item, relations.ManyRelatedField | fields.MultipleChoiceField | fields.ListField):
         return None if isinstance(value, list) else f"{_name(value)}, expected a list"
     expected = _expected(item)
@@ -118,7 +126,13 @@ def _names(expected: tuple[type, ...]) -> str:
     return " or ".join(_TYPE_NAMES[t] for t in expected)
 
 
-_TYPE_NAMES = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", dict: "an object"}
+_TYPE_NAMES = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    dict: "an object",
+}
 
 
 def _name(value: object) -> str:

@@ -43,7 +43,10 @@ class FuzzTestCase(AsyncAPITestCase):
         cls._fuzz_endpoints = discover(cls.fuzz_urlconf)
         cls._fuzz_run_seed = random.getrandbits(32) if cls.fuzz_seed is None else cls.fuzz_seed
         for endpoint in select(cls._fuzz_endpoints, cls.fuzz_include, cls.fuzz_exclude):
-            name = "test_fuzz_" + re.sub(r"\W+", "_", f"{endpoint.method} {endpoint.route}").strip("_").lower()
+            name = (
+                "test_fuzz_"
+                + re.sub(r"\W+", "_", f"{endpoint.method} {endpoint.route}").strip("_").lower()
+            )
             setattr(cls, name, _test_method(endpoint, name))
 
     def fuzz_endpoint(self, endpoint: Endpoint) -> None:

@@ -34,7 +34,7 @@ _ONE_DRAW = settings(
     database=None,
     phases=[Phase.generate],
     max_examples=50,
-    suppress_health_check=list(HealthCheck),
+    suppress_health_check=list(HealthCheck.__members__.values()),
     deadline=None,
 )
 
@@ -61,7 +61,8 @@ class FuzzUsers:
             if concrete.get(username_field) is not None and _is_email(concrete[username_field]):
                 name += "@example.com"
             usable = {key: value for key, value in flags.items() if key in concrete}
-            strategy = users(**usable, **{username_field: st.just(name)})
+            make: Any = users  # flags and the username field are known only at run time
+            strategy = make(**usable, **{username_field: st.just(name)})
             user: Any = find(strategy, lambda _: True, settings=_ONE_DRAW, random=random)
             user.save()
             made.by_kind[kind] = user
