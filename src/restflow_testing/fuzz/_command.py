@@ -15,9 +15,9 @@ import os
 import random
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from restflow_testing.fuzz._discovery import Endpoint
@@ -136,7 +136,7 @@ def fuzz_in_test_database(
     progress: TextIO | None,
 ) -> FuzzReport:
     """Fuzz ``endpoints`` against freshly created test databases, destroyed afterwards."""
-    from django.db import connections, transaction
+    from django.db import connections
     from django.test.runner import DiscoverRunner
 
     from restflow_testing._loop_thread import LoopThread
@@ -159,22 +159,33 @@ def fuzz_in_test_database(
             max_examples=max_examples,
             config=config if isinstance(config, FuzzConfig) else None,
         )
-        for index, endpoint in enumerate(endpoints, 1):
-            with contextlib.ExitStack() as stack:
-                for alias in connections:
-                    stack.enter_context(transaction.atomic(using=alias))
-                result = fuzzer.run(endpoint)
-                for alias in connections:
-                    transaction.set_rollback(True, using=alias)
-            report.endpoints.append(result)
-            if progress is not None:
-                print(_progress_line(index, len(endpoints), result), file=progress, flush=True)
-            loop.replace_workers()
+        with _rolled_back(connections):  # the users and rows, shared by every endpoint
+            fuzzer.prepare()
+            for index, endpoint in enumerate(endpoints, 1):
+                with _rolled_back(connections):
+                    result = fuzzer.run(endpoint)
+                report.endpoints.append(result)
+                if progress is not None:
+                    print(_progress_line(index, len(endpoints), result), file=progress, flush=True)
+                loop.replace_workers()
     finally:
         loop.close()
         runner.teardown_databases(old_config)
         runner.teardown_test_environment()
     return report
+
+
+@contextlib.contextmanager
+def _rolled_back(connections: Any) -> Iterator[None]:
+    """A transaction in every database, rolled back at the end of the block."""
+    from django.db import transaction
+
+    with contextlib.ExitStack() as stack:
+        for alias in connections:
+            stack.enter_context(transaction.atomic(using=alias))
+        yield
+        for alias in connections:
+            transaction.set_rollback(True, using=alias)
 
 
 def _progress_line(index: int, total: int, result: EndpointResult) -> str:

@@ -13,6 +13,7 @@ and so do the pytest and unittest entries through the test's own transaction).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import zlib
@@ -21,7 +22,7 @@ from random import Random
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from hypothesis import HealthCheck, Verbosity, given, seed, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import HypothesisException
 
 from restflow_testing._example_rollback import ExampleRollback
@@ -30,7 +31,12 @@ from restflow_testing.fuzz._checks import Outcome, legitimate_statuses, run_chec
 from restflow_testing.fuzz._config import CHECKS, FuzzConfig, RouteConfig
 from restflow_testing.fuzz._discovery import Endpoint
 from restflow_testing.fuzz._generation import FuzzCase, body_format, cases
-from restflow_testing.fuzz._judgement import denial, rejects_body, view_for
+from restflow_testing.fuzz._judgement import (
+    PermissionAnswers,
+    permission_answers,
+    rejects_body,
+    view_for,
+)
 from restflow_testing.fuzz._report import EndpointResult, Failure
 from restflow_testing.fuzz._reproducer import reproducer
 from restflow_testing.fuzz._rows import Row, Rows
@@ -85,23 +91,50 @@ class Fuzzer:
         self.max_examples = max_examples
         self.config = config or FuzzConfig()
         self.urlconf = urlconf
+        self._prepared: tuple[FuzzUsers, Rows] | None = None
 
     def endpoint_seed(self, endpoint: Endpoint) -> int:
         """The seed of ``endpoint``'s search: the run's, mixed with the endpoint's id, so one
         endpoint replays alike whatever else the run includes."""
         return (self.seed * 1_000_003 + zlib.crc32(endpoint.id.encode())) % (2**32)
 
+    def prepare(self) -> tuple[FuzzUsers, Rows]:
+        """Make the run's users, and rows of every model its endpoints create, point at or
+        relate to (once; later calls return them). :meth:`run` calls it; call it first yourself,
+        in a transaction around several runs, to share them between endpoints.
+        Drawn with the run's seed, in URLconf order, so every run with that seed makes the same."""
+        if self._prepared is None:
+            with self._resolving():
+                self._prepared = self._make_users_and_rows()
+        return self._prepared
+
+    def _make_users_and_rows(self) -> tuple[FuzzUsers, Rows]:
+        random = Random(self.seed)
+        users = FuzzUsers.create(random)
+        rows = Rows(self.endpoints, users, self._sender(users), random)
+        rows.populate()
+        for endpoint in self.endpoints:
+            if endpoint.detail and endpoint.model is not None:
+                rows.ensure(endpoint.model)
+            rows.ensure_related(endpoint.request_serializer)
+        return users, rows
+
     def run(self, endpoint: Endpoint) -> EndpointResult:
-        """Fuzz ``endpoint``. Call it inside a transaction the caller rolls back afterwards.
+        """Fuzz ``endpoint``. Call it inside a transaction the caller rolls back afterwards
+        (after :meth:`prepare`, when the users and rows are to outlive it).
 
         Requests resolve through ``urlconf`` when one was given (``ROOT_URLCONF`` otherwise).
         """
-        if self.urlconf is None:
+        with self._resolving():
             return self._run(endpoint)
+
+    def _resolving(self) -> contextlib.AbstractContextManager[object]:
+        """Requests resolve through the fuzzed URLconf inside the block."""
+        if self.urlconf is None:
+            return contextlib.nullcontext()
         from django.test import override_settings
 
-        with override_settings(ROOT_URLCONF=self.urlconf):
-            return self._run(endpoint)
+        return override_settings(ROOT_URLCONF=self.urlconf)
 
     def _run(self, endpoint: Endpoint) -> EndpointResult:
         started = time.perf_counter()
@@ -112,14 +145,10 @@ class Fuzzer:
                 route_config.skip if isinstance(route_config.skip, str) else "configured"
             )
             return result
-        random = Random(self.endpoint_seed(endpoint))
-        users = FuzzUsers.create(random)
-        rows = Rows(self.endpoints, users, self._sender(users), random)
-        rows.populate()
+        users, rows = self.prepare()
         targets: list[Row] = []
         if endpoint.detail and endpoint.model is not None:
-            targets = rows.ensure(endpoint.model)
-        rows.ensure_related(endpoint.request_serializer)
+            targets = rows.made.get(endpoint.model, [])
         for model, problem in rows.problems.items():
             result.notes.append(f"rows of {model._meta.label} could not all be made: {problem}")
         if body_format(endpoint) is None:
@@ -149,6 +178,8 @@ class Fuzzer:
             report_multiple_bugs=True,
             suppress_health_check=list(HealthCheck.__members__.values()),
             verbosity=Verbosity.quiet,
+            # No explain phase: a failure's reproducer is the shrunk request itself.
+            phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
             print_blob=False,
         )
         @seed(self.endpoint_seed(endpoint))
@@ -185,17 +216,14 @@ class Fuzzer:
         from restflow_testing.client import AsyncAPIClient
 
         view = view_for(endpoint, case, users)
-        denied = denial(view, endpoint, case, self.loop)
+        answers = permission_answers(view, endpoint, case)
         invalid = case.body_kind == "invalid" and rejects_body(view, endpoint, case)
         client = AsyncAPIClient(raise_request_exception=True)
         users.authenticate(client, case.user)
         with recording_row_changes() as changes:
-            try:
-                response = self.loop.run(_send(client, case))
-            except Exception as error:
-                return Outcome(
-                    case, None, error=error, changes=changes, denied=denied, invalid=invalid
-                )
+            denied, response, error = self.loop.run(_ask_and_send(answers, client, case))
+        if response is None:
+            return Outcome(case, None, error=error, changes=changes, denied=denied, invalid=invalid)
         return Outcome(
             case,
             response.status_code,
@@ -244,6 +272,18 @@ class Fuzzer:
                 allowed=failed.allowed,
             ),
         )
+
+
+async def _ask_and_send(
+    answers: PermissionAnswers, client: Any, case: FuzzCase
+) -> tuple[str | None, Any, Exception | None]:
+    """The async permission answers, then the request: its response, or the exception the view
+    raised."""
+    denied = await answers.denial()
+    try:
+        return denied, await _send(client, case), None
+    except Exception as error:
+        return denied, None, error
 
 
 async def _send(client: Any, case: FuzzCase) -> Any:

@@ -2,18 +2,19 @@
 permission classes deny it, and whether its serializer rejects its body.
 
 Both are asked of a view instance set up as for the request (``get_permissions()`` and
-``get_serializer_class()`` per action), with the permission classes evaluated the way DRF,
+``get_serializer_class()`` per action), with the permission classes asked the way DRF,
 drf-restflow and adrf evaluate them (``ahas_permission`` where a class has it, ``await`` for an
 ``async def has_permission``), so a view that skips or loosens its own checks is caught.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
-from restflow_testing._loop_thread import LoopThread
 from restflow_testing.fuzz._discovery import Endpoint
 from restflow_testing.fuzz._generation import FuzzCase
 from restflow_testing.fuzz._users import FuzzUsers
@@ -38,46 +39,71 @@ def view_for(endpoint: Endpoint, case: FuzzCase, users: FuzzUsers) -> Any:
     )
 
 
-def denial(view: Any, endpoint: Endpoint, case: FuzzCase, loop: LoopThread) -> str | None:
-    """Why ``view``'s permission classes deny ``case``, or ``None`` if they allow it (or
-    cannot be asked)."""
-    if view is None:
+class PermissionAnswers:
+    """The permission classes' answers to one request: the sync ones, asked on the calling
+    thread at once, and the async ones, asked on the test loop by :meth:`denial` (awaited in the
+    same call onto the loop as the request, to spare a round trip)."""
+
+    def __init__(self) -> None:
+        self.denied: str | None = None
+        self._pending: list[tuple[str, Callable[[], Awaitable[object]]]] = []
+
+    async def denial(self) -> str | None:
+        """Why the permission classes deny the request, or ``None`` if they allow it (a class
+        that raises while asked is left out)."""
+        if self.denied is not None:
+            return self.denied
+        for message, ask in self._pending:
+            try:
+                if not await ask():
+                    return message
+            except Exception:
+                continue
         return None
+
+    def ask(self, message: str, permission: Any, name: str, *args: Any) -> None:
+        """Ask ``permission`` ``name`` (its ``a``-prefixed async twin first, as drf-restflow
+        does; ``await`` for an ``async def``, as adrf does)."""
+        if self.denied is not None:
+            return
+        method = getattr(permission, f"a{name}", None) or getattr(permission, name)
+        if inspect.iscoroutinefunction(method):
+            self._pending.append((message, functools.partial(method, *args)))
+            return
+        try:
+            if not method(*args):
+                self.denied = message
+        except Exception:
+            return
+
+
+def permission_answers(view: Any, endpoint: Endpoint, case: FuzzCase) -> PermissionAnswers:
+    """What ``view``'s permission classes answer ``case``: ``has_permission``, and
+    ``has_object_permission`` for the row its path names."""
+    answers = PermissionAnswers()
+    if view is None:
+        return answers
     try:
         permissions = list(view.get_permissions())
     except Exception:
-        return None
+        return answers
     request = view.request
     who = f"the {case.user} user" if case.user != "anonymous" else "an anonymous user"
     for permission in permissions:
-        allowed = _ask(loop, permission, "has_permission", request, view)
-        if allowed is False:
-            return f"{type(permission).__name__} denies {case.method} to {who}"
+        message = f"{type(permission).__name__} denies {case.method} to {who}"
+        answers.ask(message, permission, "has_permission", request, view)
     if case.target is None or endpoint.lookup_field is None:
-        return None
+        return answers
     try:
         instance = view.get_queryset().get(
             **{endpoint.lookup_field: case.values[endpoint.lookup_url_kwarg or ""]}
         )
     except Exception:
-        return None
+        return answers
     for permission in permissions:
-        allowed = _ask(loop, permission, "has_object_permission", request, view, instance)
-        if allowed is False:
-            return f"{type(permission).__name__} denies {case.method} on this object to {who}"
-    return None
-
-
-def _ask(loop: LoopThread, permission: Any, name: str, *args: Any) -> bool | None:
-    """``permission``'s answer to ``name`` (its ``a``-prefixed async twin first); ``None`` when
-    asking raised."""
-    method = getattr(permission, f"a{name}", None) or getattr(permission, name)
-    try:
-        if inspect.iscoroutinefunction(method):
-            return bool(loop.run(method(*args)))
-        return bool(method(*args))
-    except Exception:
-        return None
+        message = f"{type(permission).__name__} denies {case.method} on this object to {who}"
+        answers.ask(message, permission, "has_object_permission", request, view, instance)
+    return answers
 
 
 def rejects_body(view: Any, endpoint: Endpoint, case: FuzzCase) -> bool:

@@ -8,6 +8,7 @@ instance without dispatching anything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,13 +18,18 @@ from rest_framework.request import Request
 
 def drf_request(method: str, path: str, user: Any = None, auth: Any = None) -> Request:
     """A DRF ``Request`` for ``method path`` made by ``user`` (anonymous when ``None``)."""
-    from restflow_testing.factory import AsyncAPIRequestFactory
-
-    django_request = AsyncAPIRequestFactory().generic(method, path)
+    django_request = _factory().generic(method, path)
     request = Request(django_request, authenticators=())
     request.user = AnonymousUser() if user is None else user
     request.auth = auth
     return request
+
+
+@functools.cache
+def _factory() -> Any:
+    from restflow_testing.factory import AsyncAPIRequestFactory
+
+    return AsyncAPIRequestFactory()
 
 
 def prepared_view(
