@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from restflow_testing.fuzz._config import FuzzConfig
     from restflow_testing.fuzz._discovery import Endpoint
     from restflow_testing.fuzz._report import EndpointResult, FuzzReport
 
@@ -132,7 +133,7 @@ def fuzz_in_test_database(
     urlconf: str,
     seed: int,
     max_examples: int,
-    config: object,
+    config: FuzzConfig | None,
     progress: TextIO | None,
 ) -> FuzzReport:
     """Fuzz ``endpoints`` against freshly created test databases, destroyed afterwards."""
@@ -140,7 +141,6 @@ def fuzz_in_test_database(
     from django.test.runner import DiscoverRunner
 
     from restflow_testing._loop_thread import LoopThread
-    from restflow_testing.fuzz._config import FuzzConfig
     from restflow_testing.fuzz._discovery import discover
     from restflow_testing.fuzz._engine import Fuzzer
     from restflow_testing.fuzz._report import FuzzReport
@@ -157,7 +157,7 @@ def fuzz_in_test_database(
             loop=loop,
             seed=seed,
             max_examples=max_examples,
-            config=config if isinstance(config, FuzzConfig) else None,
+            config=config,
         )
         with _rolled_back(connections):  # the users and rows, shared by every endpoint
             fuzzer.prepare()

@@ -22,7 +22,7 @@ from random import Random
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis import Phase, Verbosity, given, seed, settings
 from hypothesis.errors import HypothesisException
 
 from restflow_testing._example_rollback import ExampleRollback
@@ -40,6 +40,7 @@ from restflow_testing.fuzz._judgement import (
 from restflow_testing.fuzz._report import EndpointResult, Failure
 from restflow_testing.fuzz._reproducer import reproducer
 from restflow_testing.fuzz._rows import Row, Rows
+from restflow_testing.fuzz._searches import SLOW_OR_FILTERED
 from restflow_testing.fuzz._users import FuzzUsers, UserKind
 from restflow_testing.fuzz._writes import recording_row_changes
 
@@ -176,7 +177,7 @@ class Fuzzer:
             deadline=None,
             derandomize=False,
             report_multiple_bugs=True,
-            suppress_health_check=list(HealthCheck.__members__.values()),
+            suppress_health_check=SLOW_OR_FILTERED,
             verbosity=Verbosity.quiet,
             # No explain phase: a failure's reproducer is the shrunk request itself.
             phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],

@@ -15,22 +15,15 @@ from random import Random
 from typing import Any, Literal
 
 from django.db import models
-from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import find
 from rest_framework import serializers
 from rest_framework.fields import FileField
 
 from restflow_testing.fuzz._discovery import Endpoint
+from restflow_testing.fuzz._searches import ONE_DRAW
 from restflow_testing.fuzz._users import FuzzUsers, UserKind
 
 ROWS_PER_MODEL = 2
-
-_ONE_DRAW = settings(
-    database=None,
-    phases=[Phase.generate],
-    max_examples=50,
-    suppress_health_check=list(HealthCheck.__members__.values()),
-    deadline=None,
-)
 
 
 @dataclass(frozen=True)
@@ -139,7 +132,7 @@ class Rows:
         payload: dict[str, Any] = find(
             from_serializer(serializer),
             lambda _: True,
-            settings=_ONE_DRAW,
+            settings=ONE_DRAW,
             random=self.random,
         )
         form = "multipart" if has_file_fields(creator.request_serializer) else "json"
@@ -172,7 +165,7 @@ class Rows:
         payload: dict[str, Any] = find(
             from_serializer(serializer_class),
             lambda _: True,
-            settings=_ONE_DRAW,
+            settings=ONE_DRAW,
             random=self.random,
         )
         serializer = serializer_class(data=payload)

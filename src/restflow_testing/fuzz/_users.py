@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import find
 from hypothesis import strategies as st
 from rest_framework.authentication import TokenAuthentication
 
+from restflow_testing.fuzz._searches import ONE_DRAW
 from restflow_testing.strategies import users
 
 if TYPE_CHECKING:
@@ -29,14 +30,6 @@ _FLAGS: dict[UserKind, dict[str, bool]] = {
     "staff": {"is_staff": True, "is_superuser": False},
     "superuser": {"is_staff": True, "is_superuser": True},
 }
-
-_ONE_DRAW = settings(
-    database=None,
-    phases=[Phase.generate],
-    max_examples=50,
-    suppress_health_check=list(HealthCheck.__members__.values()),
-    deadline=None,
-)
 
 
 @dataclass
@@ -63,7 +56,7 @@ class FuzzUsers:
             usable = {key: value for key, value in flags.items() if key in concrete}
             make: Any = users  # flags and the username field are known only at run time
             strategy = make(**usable, **{username_field: st.just(name)})
-            user: Any = find(strategy, lambda _: True, settings=_ONE_DRAW, random=random)
+            user: Any = find(strategy, lambda _: True, settings=ONE_DRAW, random=random)
             user.save()
             made.by_kind[kind] = user
             wanted = {username_field, *getattr(model, "REQUIRED_FIELDS", ()), *usable}
