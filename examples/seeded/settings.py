@@ -2,4 +2,4 @@
 
 from examples.bookshop.settings import *  # noqa: F403
 
-ROOT_URLCONF = "examples.seeded.urls"
+ROOT_URLCONF = "examples.seeded.urls"  # pyright: ignore[reportConstantRedefinition]

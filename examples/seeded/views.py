@@ -58,10 +58,6 @@ class BuggyAuthorViewSet(viewsets.ModelViewSet[Author]):
         serializer.save()
         return Response(serializer.data)
 
-    def perform_destroy(self, instance: Author) -> None:
-        Book.objects.filter(author=instance).exists()  # checked, but not acted on
-        instance.delete()
-
 
 class BuggyBookViewSet(AsyncModelViewSet):
     """server_error: retrieve looks the book up with ``aget``, so a missing one is a 500.
@@ -76,7 +72,7 @@ class BuggyBookViewSet(AsyncModelViewSet):
 
     async def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         book = await Book.objects.select_related("owner").aget(pk=kwargs["pk"])
-        return Response(await sync_to_async(lambda: BookSerializer(book).data)())
+        return Response(await sync_to_async(_data)(BookSerializer(book)))
 
     async def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
@@ -95,7 +91,7 @@ class BuggyBookViewSet(AsyncModelViewSet):
         valid = await sync_to_async(serializer.is_valid)()
         if valid:
             await sync_to_async(serializer.save)()
-        return Response(await sync_to_async(lambda: BookSerializer(instance).data)())
+        return Response(await sync_to_async(_data)(BookSerializer(instance)))
 
     async def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return await self.partial_update_unchecked(request, kwargs["pk"])
@@ -108,7 +104,7 @@ class BuggyBookViewSet(AsyncModelViewSet):
         serializer = BookSerializer(book, data=request.data, partial=True)
         await sync_to_async(serializer.is_valid)(raise_exception=True)
         await sync_to_async(serializer.save)()
-        return Response(await sync_to_async(lambda: serializer.data)())
+        return Response(await sync_to_async(_data)(serializer))
 
 
 class BuggyReviewViewSet(viewsets.ModelViewSet[Review]):
@@ -135,7 +131,7 @@ class BuggyReviewViewSet(viewsets.ModelViewSet[Review]):
         review = self.get_object()
         reviewer_id = review.reviewer_id
         review.delete()
-        if reviewer_id != request.user.pk and not request.user.is_staff:
+        if reviewer_id != request.user.pk and not getattr(request.user, "is_staff", False):
             return Response({"detail": "Not your review."}, status=status.HTTP_403_FORBIDDEN)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -175,6 +171,11 @@ class StatsView(APIView):
 
     def get(self, request: Request) -> Response:
         return Response({"books": Book.objects.count(), "authors": Author.objects.count()})
+
+
+def _data(serializer: serializers.BaseSerializer[Any]) -> dict[str, Any]:
+    """``serializer.data``, which may query the database (sync code)."""
+    return dict(serializer.data)
 
 
 def _int(value: object) -> int:

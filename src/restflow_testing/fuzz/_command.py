@@ -15,7 +15,7 @@ import os
 import random
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -176,7 +176,7 @@ def fuzz_in_test_database(
 
 
 @contextlib.contextmanager
-def _rolled_back(connections: Any) -> Iterator[None]:
+def _rolled_back(connections: Any) -> Generator[None]:
     """A transaction in every database, rolled back at the end of the block."""
     from django.db import transaction
 
@@ -238,7 +238,7 @@ def _endpoints(
 ) -> tuple[list[Endpoint], str]:
     from django.conf import settings
 
-    from restflow_testing.fuzz._discovery import discover
+    from restflow_testing.fuzz._discovery import discover, select
 
     name = urlconf or getattr(settings, "ROOT_URLCONF", None)
     if not name:
@@ -247,12 +247,7 @@ def _endpoints(
         found = discover(name)
     except ImportError as error:
         raise UsageError(f"URLconf {name!r} cannot be imported: {error}") from None
-    selected = [
-        e
-        for e in found
-        if (not include or any(p.search(e.id) for p in include))
-        and not any(p.search(e.id) for p in exclude)
-    ]
+    selected = select(found, include, exclude)
     if not found:
         raise UsageError(f"URLconf {name!r} has no endpoints")
     if not selected:

@@ -12,7 +12,8 @@ delete what was made).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias, cast
 from urllib.parse import quote
@@ -166,6 +167,23 @@ def discover(urlconf: str | None = None) -> list[Endpoint]:
     for route in walk_urlconf(urlconf):
         endpoints.extend(_endpoints_of(route))
     return endpoints
+
+
+def select(
+    endpoints: Iterable[Endpoint],
+    include: Sequence[str | re.Pattern[str]] = (),
+    exclude: Sequence[str | re.Pattern[str]] = (),
+) -> list[Endpoint]:
+    """The endpoints whose ``"METHOD /route/"`` an ``include`` regular expression matches (all
+    when there is none) and no ``exclude`` one does (``re.search``)."""
+    wanted = [re.compile(pattern) for pattern in include]
+    unwanted = [re.compile(pattern) for pattern in exclude]
+    return [
+        e
+        for e in endpoints
+        if (not wanted or any(p.search(e.id) for p in wanted))
+        and not any(p.search(e.id) for p in unwanted)
+    ]
 
 
 def viewsets(endpoints: Iterable[Endpoint]) -> list[ViewSetRoutes]:

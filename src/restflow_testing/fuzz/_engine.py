@@ -1,8 +1,9 @@
 """The engine: fuzz one endpoint after another, each example isolated, failures shrunk.
 
-For each endpoint the engine makes the users and the rows its requests point at, then runs a
-Hypothesis search over :class:`~restflow_testing.fuzz.FuzzCase` requests. Each example runs as
-an example of an ``AsyncAPITestCase`` test does: in a savepoint of the caller's transaction,
+The engine first makes the run's users and the rows requests point at (:meth:`Fuzzer.prepare`),
+then, for each endpoint, runs a Hypothesis search over
+:class:`~restflow_testing.fuzz.FuzzCase` requests. Each example runs as an example of an
+``AsyncAPITestCase`` test does: in a savepoint of the caller's transaction,
 rolled back when the example ends, with the request served on the test loop and its sync work
 (the ORM of async and sync views alike) on the calling thread's connection. A failed check is
 shrunk by Hypothesis to a minimal request, one per check, and reported with a reproducer.
@@ -86,12 +87,12 @@ class Fuzzer:
     ) -> None:
         if max_examples < 1:
             raise ValueError(f"max_examples must be at least 1, got {max_examples}")
-        self.endpoints = list(endpoints)
-        self.loop = loop
-        self.seed = seed
-        self.max_examples = max_examples
-        self.config = config or FuzzConfig()
-        self.urlconf = urlconf
+        self.endpoints: list[Endpoint] = list(endpoints)
+        self.loop: LoopThread = loop
+        self.seed: int = seed
+        self.max_examples: int = max_examples
+        self.config: FuzzConfig = config or FuzzConfig()
+        self.urlconf: str | None = urlconf
         self._prepared: tuple[FuzzUsers, Rows] | None = None
 
     def endpoint_seed(self, endpoint: Endpoint) -> int:

@@ -3,37 +3,11 @@
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Sequence
 
 from restflow_testing.fuzz._config import FuzzConfig, project_config
-from restflow_testing.fuzz._discovery import Endpoint, discover
+from restflow_testing.fuzz._discovery import Endpoint, discover, select
 from restflow_testing.fuzz._engine import DEFAULT_MAX_EXAMPLES, Fuzzer
-from restflow_testing.fuzz._report import EndpointResult
-
-
-def select(
-    endpoints: Sequence[Endpoint], include: Sequence[str], exclude: Sequence[str]
-) -> list[Endpoint]:
-    """The endpoints whose ``"METHOD /route/"`` matches an ``include`` regex (any when empty)
-    and no ``exclude`` one."""
-    wanted = [re.compile(p) for p in include]
-    unwanted = [re.compile(p) for p in exclude]
-    return [
-        e
-        for e in endpoints
-        if (not wanted or any(p.search(e.id) for p in wanted))
-        and not any(p.search(e.id) for p in unwanted)
-    ]
-
-
-def failure_text(result: EndpointResult) -> str:
-    """The failures of ``result`` with their reproducers, as a test failure message."""
-    parts = [f"{len(result.failures)} check(s) failed on {result.endpoint.id}:"]
-    for failure in result.failures:
-        parts.append(f"\n{failure.check} (status {failure.status}): {failure.message}\n")
-        parts.append(failure.reproducer)
-    return "\n".join(parts)
 
 
 def fuzz_tests(
@@ -82,6 +56,6 @@ def fuzz_tests(
         if result.skipped:
             pytest.skip(result.skipped)
         if result.failures:
-            pytest.fail(failure_text(result), pytrace=False)
+            pytest.fail(result.failure_text(), pytrace=False)
 
     return test_fuzz

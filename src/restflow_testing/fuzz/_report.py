@@ -56,6 +56,14 @@ class EndpointResult:
             "notes": list(self.notes),
         }
 
+    def failure_text(self) -> str:
+        """Every failure with its reproducer, as a test's failure message."""
+        parts = [f"{len(self.failures)} check(s) failed on {self.endpoint.id}:"]
+        for failure in self.failures:
+            parts.append(f"\n{failure.check} (status {failure.status}): {failure.message}\n")
+            parts.append(failure.reproducer)
+        return "\n".join(parts)
+
     def statuses_text(self) -> str:
         return " ".join(f"{code}x{count}" for code, count in sorted(self.statuses.items())) or "-"
 

@@ -9,9 +9,8 @@ from typing import Any, ClassVar
 
 from restflow_testing.cases import AsyncAPITestCase
 from restflow_testing.fuzz._config import FuzzConfig, project_config
-from restflow_testing.fuzz._discovery import Endpoint, discover
+from restflow_testing.fuzz._discovery import Endpoint, discover, select
 from restflow_testing.fuzz._engine import DEFAULT_MAX_EXAMPLES, Fuzzer
-from restflow_testing.fuzz._pytest_entry import failure_text, select
 
 
 class FuzzTestCase(AsyncAPITestCase):
@@ -63,7 +62,7 @@ class FuzzTestCase(AsyncAPITestCase):
         if result.skipped:
             self.skipTest(result.skipped)
         if result.failures:
-            self.fail(failure_text(result))
+            self.fail(result.failure_text())
 
 
 def _test_method(endpoint: Endpoint, name: str) -> Any:

@@ -48,16 +48,13 @@ class RowChanges:
         elif match := _ROLLBACK_TO.match(sql):
             self.tables = dict(self._marks.get(match[1], self.tables))
         elif write := _WRITE.match(sql):
-            cursor = context.get("cursor")
-            count: int = getattr(cursor, "rowcount", -1)
-            if count < 0 or (count == 0 and write[1].upper() == "INSERT"):
-                # Unknown (an INSERT ... RETURNING not yet fetched): an INSERT that did not
-                # raise inserted its rows.
-                count = len(params) if many and write[1].upper() == "INSERT" else 1
-                if write[1].upper() != "INSERT":
-                    count = 0
+            count: int = getattr(context.get("cursor"), "rowcount", -1)
+            if write[1].upper() == "INSERT":
+                # An INSERT that did not raise inserted its rows, whatever the cursor says
+                # (its count is unknown until an INSERT ... RETURNING is fetched).
+                count = max(count, len(params) if many else 1)
             table = _TABLE.match(sql)
-            if count and table is not None:
+            if count > 0 and table is not None:
                 name = table[1]
                 self.tables[name] = self.tables.get(name, 0) + count
         return result
