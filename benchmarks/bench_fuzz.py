@@ -81,7 +81,7 @@ def run_schemathesis(max_examples: int, checks: str) -> dict[str, object]:
         seconds, cpu = timed(
             [
                 sys.executable, "-m", "pytest", "benchmarks/fuzz_peer/test_schemathesis.py",
-                "--ds=benchmarks.fuzz_peer.settings", "-q", "-p", "no:randomly",
+                "-c", "benchmarks/fuzz_peer/pytest.ini", "--rootdir", ".", "-q",
             ],
             environment,
         )  # fmt: skip
