@@ -2,11 +2,13 @@
 
 Usage (from the repository root)::
 
-    python -m examples.demo [--max-examples N] [--verbosity 0|1|2]
+    python -m examples.demo [--max-examples N] [--fuzz-examples N] [--verbosity 0|1|2]
 
 The suite runs on SQLite (an in-memory test database) through Django's test runner. The summary
 lists every endpoint the suite hit with the statuses it got back, how many Hypothesis examples
-each property test ran, and the outcome; the exit status is 0 only if every test passed.
+each property test ran, and the outcome. The demo ends with a fuzz run of every endpoint of the
+bookshop (what ``python -m restflow_testing fuzz --settings examples.bookshop.settings`` does) and
+its summary table. The exit status is 0 only if every test passed and no fuzz check failed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser = argparse.ArgumentParser(prog="python -m examples.demo", description=__doc__)
     parser.add_argument(
         "--max-examples", type=int, default=20, help="Hypothesis examples per property test"
+    )
+    parser.add_argument(
+        "--fuzz-examples", type=int, default=20, help="fuzz examples per endpoint at the end"
     )
     parser.add_argument("--verbosity", type=int, default=1, choices=(0, 1, 2))
     options = parser.parse_args(argv)
@@ -66,7 +71,27 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
 
     result = results[0] if results else None
     _summarise(out, result, failures, RECORDING.endpoint_statuses(), RECORDING.examples_by_test())
-    return 1 if failures or result is None else 0
+    fuzz_failures = _fuzz(out, options.fuzz_examples)
+    return 1 if failures or result is None or fuzz_failures else 0
+
+
+def _fuzz(out: TextIO, max_examples: int) -> int:
+    """Fuzz every endpoint of the bookshop as the fuzz command does; print its summary table."""
+    from restflow_testing.fuzz._command import fuzz_in_test_database
+    from restflow_testing.fuzz._config import project_config
+    from restflow_testing.fuzz._discovery import discover
+
+    print(f"\nFuzzing every endpoint ({max_examples} examples each, seed 1):", file=out)
+    report = fuzz_in_test_database(
+        discover(),
+        urlconf="examples.bookshop.urls",
+        seed=1,
+        max_examples=max_examples,
+        config=project_config(),
+        progress=None,
+    )
+    print(report.summary_table(), file=out)
+    return len(report.failures)
 
 
 def _summarise(

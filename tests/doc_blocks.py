@@ -92,6 +92,11 @@ class Block:
                 "test_"
             ):
                 return "pytest"
+            if isinstance(node, ast.Assign) and any(  # test_api = fuzz_tests(...)
+                isinstance(target, ast.Name) and target.id.startswith("test_")
+                for target in node.targets
+            ):
+                return "pytest"
         if any(isinstance(node, ast.ClassDef) for node in tree.body):
             return "unittest"
         return "snippet"

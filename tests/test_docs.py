@@ -6,7 +6,8 @@ each one according to what it contains (``docs/docs-tests.md`` states the rules 
 * a block defining ``unittest.TestCase`` subclasses is executed as a module and its tests run with
   unittest's runner against the suite's project and test database; at least one test must run
   and all must pass;
-* a block with module-level ``test_*`` functions is run by pytest in a subprocess (the package's
+* a block with module-level ``test_*`` functions (or ``test_*`` names assigned one) is run by
+  pytest in a subprocess (the package's
   plugin loads through its entry point); at least one test must pass and none may fail;
 * a block that only includes a file (``--8<-- "path"``) must name an existing file;
 * any other block is a snippet, run as a coroutine (top-level ``await`` allowed) inside a
@@ -179,7 +180,7 @@ def run_pytest_blocks(blocks: list[Block], directory: Path) -> dict[str, PytestO
     counts: dict[str, list[int]] = {name: [0, 0] for name in files}
     if junit.exists():
         for case in ElementTree.parse(junit).getroot().iter("testcase"):
-            owner = _owning_file(case, list(files))
+            owner = _owning_file(case, list(files)) or _assigning_file(case, files)
             if owner is None:
                 continue
             bad = any(case.find(tag) is not None for tag in ("failure", "error", "skipped"))
@@ -188,6 +189,18 @@ def run_pytest_blocks(blocks: list[Block], directory: Path) -> dict[str, PytestO
         files[name].ident: PytestOutcome(passed=passed, failed=failed, report=report)
         for name, (passed, failed) in counts.items()
     }
+
+
+def _assigning_file(case: ElementTree.Element, files: dict[str, Block]) -> str | None:
+    """The generated file that assigned the test a helper made (``test_api = fuzz_tests()``):
+    junit files such a test under the helper's source, so it is found by its name."""
+    test = case.get("name", "").split("[", 1)[0]
+    owners = [
+        name
+        for name, block in files.items()
+        if re.search(rf"^{re.escape(test)}\s*=", block.code, re.MULTILINE)
+    ]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _owning_file(case: ElementTree.Element, names: list[str]) -> str | None:

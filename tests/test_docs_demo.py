@@ -10,7 +10,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_demo_runs_the_bookshop_suite_and_summarises_it() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "examples.demo", "--max-examples", "3", "--verbosity", "0"],
+        [
+            sys.executable,
+            "-m",
+            "examples.demo",
+            "--max-examples",
+            "3",
+            "--fuzz-examples",
+            "10",
+            "--verbosity",
+            "0",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -37,3 +47,8 @@ def test_the_demo_runs_the_bookshop_suite_and_summarises_it() -> None:
     assert tests is not None, output
     assert tests[1] == tests[2]
     assert "Outcome: PASSED" in output
+
+    fuzzed = re.search(r"(\d+) endpoints, (\d+) examples, 0 failures \(seed 1\)", output)
+    assert fuzzed is not None, output
+    assert int(fuzzed[1]) == 20
+    assert re.search(r"^POST /api/books/ +\d+ +.*201x\d+.* +-$", output, re.MULTILINE), output

@@ -65,7 +65,10 @@ def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-v", *args)
+    # schemathesis' plugin (a benchmark peer) replaces parts of Hypothesis' reporting.
+    return pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-p", "no:schemathesis", "-v", *args
+    )  # fmt: skip
 
 
 def write(pytester: pytest.Pytester, name: str, source: str) -> None:

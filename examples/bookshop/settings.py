@@ -54,3 +54,6 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.MultiPartRenderer",
     ],
 }
+
+# What `python -m restflow_testing fuzz` cannot derive from the code (examples/bookshop/fuzz.py).
+RESTFLOW_TESTING_FUZZ = "examples.bookshop.fuzz.FUZZ"

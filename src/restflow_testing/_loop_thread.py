@@ -43,7 +43,7 @@ class LoopThread:
     __test__ = False  # not a test, whatever pytest's name patterns say
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop: asyncio.AbstractEventLoop = asyncio.new_event_loop()
         self._tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self.loop.set_task_factory(self._make_task)
         self._served = ServedWork()
