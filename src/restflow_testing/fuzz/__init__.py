@@ -1,10 +1,10 @@
 """Fuzz every endpoint of a project from its URLconf and serializers, without a schema.
 
-:func:`discover` finds the endpoints and what their views declare; :class:`Fuzzer` sends each
+``discover`` finds the endpoints and what their views declare; ``Fuzzer`` sends each
 of them requests drawn with the serializer strategies, as every kind of user, each example
-isolated in a savepoint, and runs the six checks (:data:`CHECKS`) on every answer. Three
+isolated in a savepoint, and runs the six checks (``CHECKS``) on every answer. Three
 entries share that engine: the command ``python -m restflow_testing fuzz``, the pytest entry
-:func:`fuzz_tests` and the unittest entry :class:`FuzzTestCase`. Importing this package needs no
+``fuzz_tests`` and the unittest entry ``FuzzTestCase``. Importing this package needs no
 configured Django settings; its names load on first access.
 """
 

@@ -3,7 +3,7 @@
 * ``server_error``: a 5xx answer, or an exception out of the view.
 * ``response_schema``: a 2xx body of a list, retrieve, create or update action that does not
   match the output serializer's fields and types.
-* ``status_code``: a status the view cannot legitimately answer (see :func:`legitimate_statuses`).
+* ``status_code``: a status the view cannot legitimately answer (see ``legitimate_statuses``).
 * ``invalid_accepted``: a body the view's serializer rejects, answered 2xx by a create or
   update action (custom actions and plain API views may not read the body at all).
 * ``rejected_write``: a request answered 4xx that changed rows.

@@ -2,7 +2,7 @@
 
 Routes are named as reports name them: ``"POST /api/books/"`` for one method, or
 ``"/api/books/{pk}/"`` for every method of a route. A project sets
-``RESTFLOW_TESTING_FUZZ`` in its settings to a :class:`FuzzConfig` (or the dotted path of one);
+``RESTFLOW_TESTING_FUZZ`` in its settings to a ``FuzzConfig`` (or the dotted path of one);
 the pytest and unittest entries also take one directly.
 """
 
@@ -44,7 +44,7 @@ class RouteConfig:
     * ``users``: the user kinds to send requests as (all five by default).
     * ``statuses``: further statuses the view may legitimately answer (a ``409`` its code
       raises), so ``status_code`` does not report them.
-    * ``checks``: checks not to run on this route (names from :data:`CHECKS`).
+    * ``checks``: checks not to run on this route (names from ``CHECKS``).
     """
 
     skip: bool | str = False
@@ -80,7 +80,7 @@ class RouteConfig:
 @dataclass(frozen=True)
 class FuzzConfig:
     """Per-route configuration: ``routes`` maps ``"METHOD /route/"`` or ``"/route/"`` to a
-    :class:`RouteConfig`; a method-specific entry wins over a route-wide one."""
+    ``RouteConfig``; a method-specific entry wins over a route-wide one."""
 
     routes: Mapping[str, RouteConfig] = field(default_factory=dict[str, RouteConfig])
 

@@ -1,10 +1,10 @@
 """Discovery: every endpoint of a URLconf, with what its view declares, without a schema.
 
-An :class:`Endpoint` is one method of one route. Its fields are what the view would use for a
+An ``Endpoint`` is one method of one route. Its fields are what the view would use for a
 request (the serializers, authenticators, permissions, parsers, throttles, filter and pagination
 query parameters of that action), asked from a view instance set up as for that request. What
-cannot be derived is left empty and named in :attr:`Endpoint.notes`; the endpoint is still
-fuzzed with what is known. :func:`viewsets` groups the routes of router-registered viewsets, with
+cannot be derived is left empty and named in ``Endpoint.notes``; the endpoint is still
+fuzzed with what is known. ``viewsets`` groups the routes of router-registered viewsets, with
 their serializer and lookup, for tools that drive a whole resource (create, then read, update and
 delete what was made).
 """

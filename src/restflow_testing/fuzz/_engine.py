@@ -1,8 +1,8 @@
 """The engine: fuzz one endpoint after another, each example isolated, failures shrunk.
 
-The engine first makes the run's users and the rows requests point at (:meth:`Fuzzer.prepare`),
+The engine first makes the run's users and the rows requests point at (``Fuzzer.prepare``),
 then, for each endpoint, runs a Hypothesis search over
-:class:`~restflow_testing.fuzz.FuzzCase` requests. Each example runs as an example of an
+``FuzzCase`` requests. Each example runs as an example of an
 ``AsyncAPITestCase`` test does: in a savepoint of the caller's transaction,
 rolled back when the example ends, with the request served on the test loop and its sync work
 (the ORM of async and sync views alike) on the calling thread's connection. A failed check is
@@ -102,7 +102,7 @@ class Fuzzer:
 
     def prepare(self) -> tuple[FuzzUsers, Rows]:
         """Make the run's users, and rows of every model its endpoints create, point at or
-        relate to (once; later calls return them). :meth:`run` calls it; call it first yourself,
+        relate to (once; later calls return them). ``run`` calls it; call it first yourself,
         in a transaction around several runs, to share them between endpoints.
         Drawn with the run's seed, in URLconf order, so every run with that seed makes the same."""
         if self._prepared is None:
@@ -123,7 +123,7 @@ class Fuzzer:
 
     def run(self, endpoint: Endpoint) -> EndpointResult:
         """Fuzz ``endpoint``. Call it inside a transaction the caller rolls back afterwards
-        (after :meth:`prepare`, when the users and rows are to outlive it).
+        (after ``prepare``, when the users and rows are to outlive it).
 
         Requests resolve through ``urlconf`` when one was given (``ROOT_URLCONF`` otherwise).
         """
@@ -238,7 +238,7 @@ class Fuzzer:
     def _sender(
         self, users: FuzzUsers
     ) -> Callable[[UserKind, str, Mapping[str, Any], str], tuple[int, object]]:
-        """What :class:`Rows` creates rows with: a POST as a user, answered with its status."""
+        """What ``Rows`` creates rows with: a POST as a user, answered with its status."""
         from restflow_testing.client import AsyncAPIClient
 
         def send(

@@ -1,6 +1,6 @@
 """Generation: the requests sent to one endpoint, drawn with Hypothesis.
 
-A :class:`FuzzCase` is one request: the user who sends it, the path (pointing at a row made for
+A ``FuzzCase`` is one request: the user who sends it, the path (pointing at a row made for
 the run, or at a missing one), query parameters, and a body that the endpoint's serializer
 accepts (``valid``) or must reject (``invalid``), drawn with the serializer strategies.
 """

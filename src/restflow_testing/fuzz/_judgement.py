@@ -41,7 +41,7 @@ def view_for(endpoint: Endpoint, case: FuzzCase, users: FuzzUsers) -> Any:
 
 class PermissionAnswers:
     """The permission classes' answers to one request: the sync ones, asked on the calling
-    thread at once, and the async ones, asked on the test loop by :meth:`denial` (awaited in the
+    thread at once, and the async ones, asked on the test loop by ``denial`` (awaited in the
     same call onto the loop as the request, to spare a round trip)."""
 
     def __init__(self) -> None:

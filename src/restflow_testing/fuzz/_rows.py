@@ -48,7 +48,7 @@ class Row:
 
 @dataclass
 class Rows:
-    """The rows of one run, by model; :meth:`ensure` makes them on first need."""
+    """The rows of one run, by model; ``ensure`` makes them on first need."""
 
     endpoints: Sequence[Endpoint]
     users: FuzzUsers
@@ -61,7 +61,7 @@ class Rows:
 
     def ensure(self, model: type[models.Model]) -> list[Row]:
         """Rows of ``model`` (made now if none were); empty when they cannot be made, with the
-        reason in :attr:`problems`."""
+        reason in ``problems``."""
         if model in self.made:
             return self.made[model]
         if model in self._pending:  # a cycle of required relations

@@ -2,7 +2,7 @@
 
 DRF decides serializers, permissions, parsers, throttles and pagination per request (and per
 action in viewsets): ``get_serializer_class()``, ``get_permissions()``... are methods of a view
-instance that has ``request``, ``action`` and ``kwargs``. :func:`prepared_view` makes such an
+instance that has ``request``, ``action`` and ``kwargs``. ``prepared_view`` makes such an
 instance without dispatching anything.
 """
 
