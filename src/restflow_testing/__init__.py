@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from restflow_testing._awaited_requests import RequestNotAwaitedError
     from restflow_testing._leaked_tasks import LeakedTaskError
+    from restflow_testing._request_timeout import RequestTimeout
     from restflow_testing.cases import (
         AsyncAPILiveServerTestCase,
         AsyncAPISimpleTestCase,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from restflow_testing.factory import AsyncAPIRequestFactory, force_authenticate
     from restflow_testing.queries import CaptureQueriesContext
     from restflow_testing.response import APIResponse
+    from restflow_testing.websocket import WebSocketDisconnect, WebSocketSession, WebSocketTimeout
 
 __all__ = [
     "APIResponse",
@@ -37,6 +39,10 @@ __all__ = [
     "LeakedTaskError",
     "MultipartData",
     "RequestNotAwaitedError",
+    "RequestTimeout",
+    "WebSocketDisconnect",
+    "WebSocketSession",
+    "WebSocketTimeout",
     "force_authenticate",
 ]
 
@@ -55,6 +61,10 @@ _MODULE_OF = {
     "LeakedTaskError": "restflow_testing._leaked_tasks",
     "MultipartData": "restflow_testing.encoding",
     "RequestNotAwaitedError": "restflow_testing._awaited_requests",
+    "RequestTimeout": "restflow_testing._request_timeout",
+    "WebSocketDisconnect": "restflow_testing.websocket",
+    "WebSocketSession": "restflow_testing.websocket",
+    "WebSocketTimeout": "restflow_testing.websocket",
     "force_authenticate": "restflow_testing.factory",
 }
 

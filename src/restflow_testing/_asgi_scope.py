@@ -245,3 +245,35 @@ def cookie_header(cookies: SimpleCookie) -> bytes | None:
     if not cookies:
         return None
     return b"; ".join(sorted(f"{m.key}={m.coded_value}".encode("latin1") for m in cookies.values()))
+
+
+def websocket_scope(http_scope: dict[str, Any], subprotocols: Sequence[str]) -> dict[str, Any]:
+    """The WebSocket handshake scope for an assembled HTTP ``GET`` scope (ASGI spec 2.4): the
+    same path, headers (with the upgrade headers a browser sends), client and server, a
+    ``ws``/``wss`` scheme, and the query string as bytes, as servers send it."""
+    query = http_scope["query_string"]
+    scope = {
+        "type": "websocket",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "scheme": "wss" if http_scope["scheme"] == "https" else "ws",
+        "path": http_scope["path"],
+        "query_string": query if isinstance(query, bytes) else str(query).encode("latin1"),
+        "root_path": http_scope.get("root_path", ""),
+        "client": http_scope["client"],
+        "server": http_scope["server"],
+        "subprotocols": list(subprotocols),
+        "state": {},
+    }
+    headers: list[tuple[bytes, bytes]] = [*http_scope["headers"], *_UPGRADE_HEADERS]
+    if subprotocols:
+        headers.append((b"sec-websocket-protocol", ", ".join(subprotocols).encode("latin1")))
+    scope["headers"] = headers
+    return scope
+
+
+_UPGRADE_HEADERS: Final = (
+    (b"connection", b"Upgrade"),
+    (b"upgrade", b"websocket"),
+    (b"sec-websocket-version", b"13"),
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from importlib import import_module
@@ -32,6 +32,8 @@ from restflow_testing._asgi_scope import (
     assemble,
     cookie_header,
     credential_headers,
+    request_scope,
+    websocket_scope,
 )
 from restflow_testing._awaited_requests import reported_if_not_awaited
 from restflow_testing._client_handler import ForceAuthAsyncClientHandler
@@ -42,6 +44,7 @@ from restflow_testing._loop_thread import (
 )
 from restflow_testing._request_encoding import APIRequestEncoding, VerbRequest
 from restflow_testing._request_record import RequestRecord
+from restflow_testing._request_timeout import within_timeout
 from restflow_testing.encoding import (
     CustomFormat,
     JSONData,
@@ -49,6 +52,12 @@ from restflow_testing.encoding import (
     RawBody,
 )
 from restflow_testing.response import APIResponse, as_api_response
+from restflow_testing.websocket import (
+    DEFAULT_TIMEOUT,
+    ASGIApplication,
+    ForcedUser,
+    WebSocketSession,
+)
 
 if TYPE_CHECKING:
     from json import JSONEncoder
@@ -123,6 +132,14 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
     ``login``/``force_login`` and their async forms ``alogin``/``aforce_login``/``alogout``
     on every supported Django version. :meth:`logout` is safe inside an async test.
 
+    **Timeouts.** ``AsyncAPIClient(timeout=seconds)`` and ``timeout=`` on every verb (which
+    overrides the client's) bound how long a request may take, redirects followed included:
+    past it an async view is interrupted and :class:`~restflow_testing.RequestTimeout` (a
+    ``TimeoutError``) names the method, the path and where the view was waiting. Sync code
+    cannot be interrupted: the request runs to its end, then raises ``RequestTimeout`` with
+    the stack the sync code had at the deadline. ``asyncio.wait_for`` around a request works
+    as it does around Django's own client.
+
     **CSRF.** Views see requests as exempt from CSRF checks unless the client is built with
     ``enforce_csrf_checks=True``.
 
@@ -148,8 +165,11 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         json_encoder: type[JSONEncoder] = DjangoJSONEncoder,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **defaults: Any,
     ) -> None:
+        self.timeout: float | None = _checked_timeout(timeout)
+        """Seconds a request may take (a call's ``timeout=`` overrides it); ``None``: no limit."""
         if query_params:
             defaults["QUERY_STRING"] = urlencode(cast("Any", query_params), doseq=True)
         super().__init__(
@@ -344,17 +364,40 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             self.cookies.update(response.cookies)
         return response
 
-    async def _send(self, request: VerbRequest, follow: bool) -> APIResponse:
+    async def _send(
+        self, request: VerbRequest, follow: bool, timeout: float | None = None
+    ) -> APIResponse:
         # Recorded as Django's client records them: assertRedirects() fetches the target with
         # the last request's headers.
         self.extra = dict(request.extra)
         self.headers = request.headers
+        limit = self.timeout if timeout is None else _checked_timeout(timeout)
+        if limit is None:
+            return await self._send_and_follow(request, follow)
+        served = [request]  # the request being served: the call's, then each redirect's
+
+        def current() -> str:
+            return f"{served[-1].method} {served[-1].path}"
+
+        return await within_timeout(
+            self._send_and_follow(request, follow, served),
+            limit,
+            request.method,
+            str(request.path),
+            current,
+        )
+
+    async def _send_and_follow(
+        self, request: VerbRequest, follow: bool, served: list[VerbRequest] | None = None
+    ) -> APIResponse:
         response = await self.request(**request.scope())
         if follow:
-            response = await self._follow(response, request)
+            response = await self._follow(response, request, served)
         return response
 
-    async def _follow(self, response: APIResponse, request: VerbRequest) -> APIResponse:
+    async def _follow(
+        self, response: APIResponse, request: VerbRequest, served: list[VerbRequest] | None
+    ) -> APIResponse:
         chain: list[tuple[str, int]] = []
         response.redirect_chain = chain  # set when following, as Django does, even if empty
         while response.status_code in _REDIRECTS:
@@ -380,6 +423,8 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             )
             if response.status_code not in _KEEP_METHOD:
                 request = request._replace(method="GET", body=b"", content_type=None)
+            if served is not None:
+                served.append(request)
             response = await self.request(**request.scope())
             response.redirect_chain = chain
             if chain[-1] in chain[:-1]:
@@ -387,6 +432,44 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             if len(chain) > 20:
                 raise RedirectCycleError("Too many redirects.", last_response=response)
         return response
+
+    # WebSockets --------------------------------------------------------------------
+
+    def websocket_connect(
+        self,
+        path: URLPath,
+        subprotocols: Sequence[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        app: ASGIApplication | None = None,
+        *,
+        query_params: QueryData | None = None,
+        secure: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+        **extra: Any,
+    ) -> WebSocketSession:
+        """A WebSocket session with ``app`` (default: ``settings.ASGI_APPLICATION``), used as
+        ``async with client.websocket_connect("/ws/") as ws:``.
+
+        The handshake carries what this client's requests carry: its default headers,
+        :meth:`credentials`, its cookies (so a session login) and ``headers=``/WSGI-style
+        keywords; after :meth:`force_authenticate` the scope's ``user`` is the forced user,
+        kept behind Channels' ``AuthMiddleware`` (which still reads the session, as for every
+        connection). ``timeout`` is how long each
+        receive (and the handshake) waits by default.
+        """
+        if isinstance(subprotocols, str):
+            raise TypeError(
+                f"subprotocols must be a list of subprotocol names, not the string "
+                f"{subprotocols!r}: write subprotocols=[{subprotocols!r}]."
+            )
+        http = request_scope("GET", path, b"", None, secure, headers, query_params, None, extra)
+        scope = websocket_scope(
+            assemble(http, self.defaults, self._credential_headers, cookie_header(self.cookies)),
+            subprotocols or (),
+        )
+        if self.handler._force_user is not None:
+            scope["user"] = ForcedUser(self.handler._force_user)
+        return WebSocketSession(app, scope, timeout=timeout)
 
     # Verbs -------------------------------------------------------------------------
 
@@ -400,11 +483,12 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a GET request; ``data`` (or ``query_params``, not both) is the query string."""
         request = self._with_query("GET", path, data, secure, headers, query_params, extra)
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
 
     @reported_if_not_awaited
     async def head(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -416,11 +500,12 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a HEAD request; ``data`` (or ``query_params``, not both) is the query string."""
         request = self._with_query("HEAD", path, data, secure, headers, query_params, extra)
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
 
     @reported_if_not_awaited
     async def trace(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -432,11 +517,12 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a TRACE request; ``data`` (or ``query_params``, not both) is the query string."""
         request = self._with_query("TRACE", path, data, secure, headers, query_params, extra)
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
 
     @reported_if_not_awaited
     async def generic(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
@@ -450,13 +536,14 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         follow: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a request with any method and ``data`` as the raw body."""
         request = self._with_raw_body(
             method, path, data, content_type, secure, headers, query_params, extra
         )
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
 
     # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
@@ -471,6 +558,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # format="multipart", positional or keyword: a flat mapping of fields to values and files
@@ -486,6 +574,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -500,6 +589,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # content_type="application/json": a JSON value, encoded as Django's client does
@@ -515,6 +605,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # any other content_type: data is the raw body
@@ -530,6 +621,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # a CustomFormat, positional or keyword: data as that format's renderer takes it
@@ -545,6 +637,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -559,6 +652,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @reported_if_not_awaited
@@ -573,13 +667,14 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a POST request; ``data`` is encoded as described in the class docstring."""
         request = self._with_body(
             "POST", path, data, format, content_type, secure, headers, query_params, extra
         )
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
 
     # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
@@ -594,6 +689,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # format="multipart", positional or keyword: a flat mapping of fields to values and files
@@ -609,6 +705,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -623,6 +720,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # content_type="application/json": a JSON value, encoded as Django's client does
@@ -638,6 +736,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # any other content_type: data is the raw body
@@ -653,6 +752,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # a CustomFormat, positional or keyword: data as that format's renderer takes it
@@ -668,6 +768,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -682,6 +783,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @reported_if_not_awaited
@@ -696,13 +798,14 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a PUT request; ``data`` is encoded as described in the class docstring."""
         request = self._with_body(
             "PUT", path, data, format, content_type, secure, headers, query_params, extra
         )
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
 
     # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
@@ -717,6 +820,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # format="multipart", positional or keyword: a flat mapping of fields to values and files
@@ -732,6 +836,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -746,6 +851,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # content_type="application/json": a JSON value, encoded as Django's client does
@@ -761,6 +867,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # any other content_type: data is the raw body
@@ -776,6 +883,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # a CustomFormat, positional or keyword: data as that format's renderer takes it
@@ -791,6 +899,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -805,6 +914,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @reported_if_not_awaited
@@ -819,13 +929,14 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a PATCH request; ``data`` is encoded as described in the class docstring."""
         request = self._with_body(
             "PATCH", path, data, format, content_type, secure, headers, query_params, extra
         )
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
 
     # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
@@ -840,6 +951,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # format="multipart", positional or keyword: a flat mapping of fields to values and files
@@ -855,6 +967,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -869,6 +982,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # content_type="application/json": a JSON value, encoded as Django's client does
@@ -884,6 +998,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # any other content_type: data is the raw body
@@ -899,6 +1014,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # a CustomFormat, positional or keyword: data as that format's renderer takes it
@@ -914,6 +1030,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -928,6 +1045,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @reported_if_not_awaited
@@ -942,13 +1060,14 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send a DELETE request; ``data`` is encoded as described in the class docstring."""
         request = self._with_body(
             "DELETE", path, data, format, content_type, secure, headers, query_params, extra
         )
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
 
     # format="json" or none: data is a JSON value (dates, decimals and UUIDs too)
     @overload  # type: ignore[override]
@@ -963,6 +1082,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # format="multipart", positional or keyword: a flat mapping of fields to values and files
@@ -978,6 +1098,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -992,6 +1113,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # content_type="application/json": a JSON value, encoded as Django's client does
@@ -1007,6 +1129,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # any other content_type: data is the raw body
@@ -1022,6 +1145,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     # a CustomFormat, positional or keyword: data as that format's renderer takes it
@@ -1037,6 +1161,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @overload
@@ -1051,6 +1176,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         secure: bool = False,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse: ...
     @reported_if_not_awaited
@@ -1065,10 +1191,17 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         *,
         headers: Mapping[str, str] | None = None,
         query_params: QueryData | None = None,
+        timeout: float | None = None,
         **extra: Any,
     ) -> APIResponse:
         """Send an OPTIONS request; ``data`` is encoded as described in the class docstring."""
         request = self._with_body(
             "OPTIONS", path, data, format, content_type, secure, headers, query_params, extra
         )
-        return await self._send(request, follow)
+        return await self._send(request, follow, timeout)
+
+
+def _checked_timeout(timeout: float | None) -> float | None:
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}.")
+    return timeout

@@ -71,3 +71,15 @@ urlpatterns += [
 from tests.project.app import views_channels  # noqa: E402
 
 urlpatterns += [path("channels/broadcast/", views_channels.BroadcastView.as_view())]
+
+# Request timeouts (tests/test_request_timeout.py).
+from tests.project.app import views_timeout  # noqa: E402
+
+urlpatterns += [
+    path("timeout/forever/", views_timeout.wait_forever),
+    path("timeout/restflow/", views_timeout.WaitingRestflowView.as_view()),
+    path("timeout/sync/", views_timeout.SleepingSyncView.as_view()),
+    path("timeout/sync-work/", views_timeout.SyncWorkRestflowView.as_view()),
+    path("timeout/own/", views_timeout.own_timeout),
+    path("timeout/to-forever/", views_timeout.to_forever),
+]
