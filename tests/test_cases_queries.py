@@ -17,6 +17,9 @@ from restflow_testing import (
 from tests.conftest import RunUnittest
 from tests.project.app.models import Article
 
+# The inner test cases need the test database even when no other collected test asks for it.
+pytestmark = pytest.mark.django_db
+
 # Listing articles is one SELECT of the articles and one of each article's tags, whatever the
 # view flavour.
 LISTS = {"restflow": "/restflow/articles/", "drf": "/drf/articles/"}

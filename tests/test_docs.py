@@ -164,6 +164,9 @@ def run_pytest_blocks(blocks: list[Block], directory: Path) -> dict[str, PytestO
             str(ROOT / "pyproject.toml"),
             "--rootdir",
             str(ROOT),
+            # The suite's Hypothesis profile: no deadlines on shared, noisy CI machines.
+            "-p",
+            "tests.conftest",
             "-o",
             "junit_family=xunit1",
             "--continue-on-collection-errors",

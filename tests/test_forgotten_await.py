@@ -15,6 +15,9 @@ from tests.conftest import RunUnittest
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[1]
+# The inner test cases need the test database even when no other collected test asks for it.
+pytestmark = pytest.mark.django_db
+
 THIS_FILE = Path(__file__).name
 
 

@@ -28,6 +28,7 @@ from restflow_testing._async_given import (
     is_hypothesis_test,
 )
 from restflow_testing._awaited_requests import every_request_awaited
+from restflow_testing._example_rollback import OutboxAtStart
 from restflow_testing._leaked_tasks import (
     LeakedTasks,
     check_leaked_tasks_mode,
@@ -72,6 +73,7 @@ class AsyncTestMixin:
     quietly, as ``asyncio.run`` does, for code that starts fire-and-forget tasks on purpose."""
 
     _async_cleanups: list[tuple[Callable[..., Awaitable[object]], tuple[Any, ...], dict[str, Any]]]
+    _before_examples: _StateBeforeExamples
     _class_loop: ClassVar[LoopThread | None] = None
     _lifecycle_hooks_checked: ClassVar[bool] = False
 
@@ -191,12 +193,18 @@ class AsyncTestMixin:
         """Run one Hypothesis example: fresh clients, asyncSetUp, the example, asyncTearDown.
 
         Hypothesis calls this for every example of a ``@given`` test; the whole sequence runs
-        inside :meth:`_example_isolation`. ``asyncSetUp`` runs before the example's arguments
-        are drawn, so strategies see the rows it made.
+        inside :meth:`_example_isolation`. Each example's clients start in the state ``setUp``
+        left the test's clients in (credentials, forced authentication, cookies), and the mail
+        outbox holds what was sent before the first example. ``asyncSetUp`` runs before the
+        example's arguments are drawn, so strategies see the rows it made.
         """
+        at_start = self.__dict__.get("_before_examples")
+        if at_start is None:
+            at_start = self._before_examples = _StateBeforeExamples(self)
         with self._example_isolation():
-            self.client = self.client_class()
-            self.async_client = self.async_client_class()
+            self.client = at_start.fresh_client(self.client_class)
+            self.async_client = at_start.fresh_async_client(self.async_client_class)
+            at_start.outbox.restore()
             self._async_cleanups = []
             loop = self._test_loop()
             # An async body's coroutine runs on the loop (a sync body ignores this).
@@ -292,6 +300,29 @@ class AsyncTestMixin:
                     mode=self.leaked_tasks,
                     report=not failed,
                 )
+
+
+class _StateBeforeExamples:
+    """What every example of a ``@given`` test starts from: the clients and the mail outbox as
+    they were when the first example started, after ``setUp``."""
+
+    def __init__(self, case: AsyncTestMixin) -> None:
+        # What setUp left: any client, though the classes make AsyncAPIClients.
+        self._client: object = case.client
+        self._async_client: object = case.async_client
+        self.outbox = OutboxAtStart()
+
+    def fresh_client(self, client_class: type[AsyncAPIClient]) -> AsyncAPIClient:
+        """A copy of the test's client as ``setUp`` left it."""
+        if isinstance(self._client, AsyncAPIClient):
+            return self._client._fresh_copy()
+        return client_class()
+
+    def fresh_async_client(self, client_class: type[AsyncAPIClient]) -> AsyncAPIClient:
+        """A copy of the test's ``async_client`` as ``setUp`` left it."""
+        if isinstance(self._async_client, AsyncAPIClient):
+            return self._async_client._fresh_copy()
+        return client_class()
 
 
 class _Kind(enum.Enum):

@@ -4,7 +4,8 @@ Test methods get a savepoint per example through ``execute_example``; plain func
 such hook, so :class:`ExampleRollback` takes a savepoint in each of the test's transactions
 before the Hypothesis engine starts and rolls back to it after every example that wrote, whether
 it passed, failed or was rejected while drawing. Deferred constraints are checked first, as
-Django checks them at the end of a test.
+Django checks them at the end of a test. Each example also starts from the clients and the mail
+outbox the fixtures left (:class:`OutboxAtStart` serves the test cases too).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.transaction import Atomic
 
+    from restflow_testing.client import AsyncAPIClient
+
 _PREPARED_MARK = "_restflow_testing_pytest_example"
 
 # A context variable: the examples' coroutines, which run on the test's loop, see it too.
@@ -45,12 +48,16 @@ class ExampleRollback:
     writes commit, as the test asked.
     """
 
-    def __init__(self, leaked_tasks: LeakedTasks = "fail") -> None:
+    def __init__(
+        self, leaked_tasks: LeakedTasks = "fail", clients: Iterable[AsyncAPIClient] = ()
+    ) -> None:
         self.leaked_tasks: LeakedTasks = leaked_tasks
         self._atomics: list[tuple[BaseDatabaseWrapper, Atomic, str]] = []
         self._rollback_pending = False
         self._dirty = False
         self._previous: ExampleRollback | None = None
+        self._clients = [(client, client._fresh_copy()) for client in clients]
+        self._outbox: OutboxAtStart | None = None
 
     @staticmethod
     def active() -> ExampleRollback | None:
@@ -65,6 +72,7 @@ class ExampleRollback:
         _active.set(self)
         if not settings.configured:  # not a Django project: no database to isolate
             return self
+        self._outbox = OutboxAtStart()
         try:
             for connection in connections.all():
                 if not connection.in_atomic_block or connection.needs_rollback:
@@ -87,6 +95,15 @@ class ExampleRollback:
     ) -> None:
         _active.set(self._previous)
         self._close()
+
+    def start_example(self) -> None:
+        """Start an example: the clients and mail outbox as the fixtures left them, and its
+        writes rolled back when it ends (call it inside the example)."""
+        for client, at_start in self._clients:
+            client._take_state_of(at_start)
+        if self._outbox is not None:
+            self._outbox.restore()
+        self.enter_example()
 
     def enter_example(self) -> None:
         """Roll back whatever the current example writes when it ends (call it inside one)."""
@@ -131,11 +148,12 @@ class ExampleRollback:
             return
         self._dirty = False
         for connection, _, sid in self._atomics:
-            connection.savepoint_rollback(sid)
-            # As ``transaction.atomic`` does: rolling back to the savepoint repairs a
-            # transaction that an error inside the example marked as broken.
+            # As ``transaction.atomic`` does: an error inside the example (a view's failed
+            # insert answered as a 500) marked the transaction as broken; rolling back to the
+            # savepoint repairs it, and Django refuses any query, that rollback included, until
+            # the mark is cleared.
             connection.needs_rollback = False
-        self._dirty = False
+            connection.savepoint_rollback(sid)
 
 
 def prepare_async_given(test: object) -> None:
@@ -167,7 +185,7 @@ def _isolated_example(
     async def run_example(*args: Any, **kwargs: Any) -> object:
         rollback = ExampleRollback.active()
         if rollback is not None:
-            rollback.enter_example()
+            rollback.start_example()
         where = f"An example of {inner.__module__}.{inner.__qualname__}"
         with every_request_awaited(lambda: where):
             existing = running_tasks()
@@ -188,6 +206,25 @@ def _isolated_example(
 
     setattr(run_example, _PREPARED_MARK, True)
     return run_example
+
+
+class OutboxAtStart:
+    """The test mail outbox (``django.core.mail.outbox``) as it is now, to start each example
+    from: what set-up or fixtures sent stays, what an example sends is gone for the next."""
+
+    def __init__(self) -> None:
+        from django.core import mail
+
+        outbox: list[Any] | None = getattr(mail, "outbox", None)
+        self._messages = None if outbox is None else list(outbox)
+
+    def restore(self) -> None:
+        """Put the outbox back as it was (in place: references to it stay valid)."""
+        from django.core import mail
+
+        outbox: list[Any] | None = getattr(mail, "outbox", None)
+        if outbox is not None and self._messages is not None:
+            outbox[:] = self._messages
 
 
 def check_deferred_constraints(connections: Iterable[BaseDatabaseWrapper]) -> None:

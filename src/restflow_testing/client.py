@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast, overload
+from io import BytesIO
+from typing import TYPE_CHECKING, Any, Final, Literal, Self, TypeVar, cast, overload
 from urllib.parse import urljoin, urlsplit
 
 from asgiref.sync import sync_to_async
@@ -297,6 +299,33 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
     def _forget_auth(self) -> None:
         self._clear_auth()
         self.cookies = SimpleCookie()
+
+    # Per-example state ------------------------------------------------------------------
+
+    def _fresh_copy(self) -> Self:
+        """A new client in this one's state (settings, defaults, credentials, forced
+        authentication, cookies), with a handler and middleware chain of its own; what
+        Hypothesis examples start from."""
+        fresh = copy.copy(self)
+        fresh._take_state_of(self)
+        return fresh
+
+    def _take_state_of(self, other: AsyncAPIClient) -> None:
+        """Make this client's state a copy of ``other``'s (see :meth:`_fresh_copy`), in place."""
+        attributes = vars(self)
+        attributes.clear()
+        attributes.update(vars(other))
+        self.defaults = copy.copy(other.defaults)
+        self.cookies = copy.deepcopy(other.cookies)
+        self.errors = BytesIO()
+        self._credentials = dict(other._credentials)
+        self._credential_headers = dict(other._credential_headers)
+        self.handler = ForceAuthAsyncClientHandler(other.handler.enforce_csrf_checks)
+        self.handler._force_user = other.handler._force_user
+        self.handler._force_token = other.handler._force_token
+        self.exc_info = None
+        self.extra = None
+        self.headers = None
 
     def _clear_auth(self) -> None:
         self._credentials = {}

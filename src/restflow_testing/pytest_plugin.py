@@ -41,14 +41,18 @@ coroutine runs on the test's loop, so ``note``, ``event``, ``target``, ``assume`
 rolling back to a savepoint taken before the first example, in every database the test uses:
 the writes of its draws and of its body are undone whether it passed, failed or was rejected,
 so each example starts from the rows the fixtures left. Under ``transactional_db`` examples are
-not isolated (their writes are real commits, and flushing between examples would also remove
-the fixtures' rows). Fixtures
-are created once per test and shared by all its examples, as Hypothesis expects: keep
-per-example state (a client that logs in, a cache) inside the test body; Hypothesis' health
-check ``function_scoped_fixture`` still asks you to confirm that for function-scoped fixtures
-named in the signature (``@pytest.mark.django_db`` instead of a ``db`` argument avoids it for
-the database). Failures are shrunk, the falsifying example is reported, and the test fails with
-the example's own exception. Each example that leaves tasks running fails with
+not isolated (their writes are real commits, and flushing between examples would also remove the
+fixtures' rows). A view that broke an example's transaction (a failed insert answered with a
+500) does not break the next example. Fixtures are created once per test and shared by all its
+examples, as Hypothesis expects, but each example starts from the state they left: the
+clients ([`AsyncAPIClient`][restflow_testing.client.AsyncAPIClient]) among the test's arguments
+get back their credentials, forced authentication and cookies, and the mail outbox holds only
+what the fixtures sent. Keep other per-example state (a cache) inside the test body;
+Hypothesis' health check ``function_scoped_fixture`` still asks you to confirm that for
+function-scoped fixtures named in the signature (``@pytest.mark.django_db`` instead of a ``db``
+argument avoids it for the database). Failures are shrunk, the falsifying example is reported,
+and the test fails with the example's own exception. Each example that leaves tasks running
+fails with
 [`LeakedTaskError`][restflow_testing._leaked_tasks.LeakedTaskError].
 
 **Coexistence with other async plugins.** The plugin runs an async test only if no other
@@ -76,8 +80,9 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import sys
 import warnings
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -123,7 +128,8 @@ def async_api_client() -> AsyncAPIClient:
 
     No credentials, no forced authentication, no session. Requests run through the project's
     ASGI stack; in a plain ``async def`` test their ORM work runs in the test's database
-    transaction (with ``db``). Shared by all examples of a ``@given`` test.
+    transaction (with ``db``). Shared by all examples of a ``@given`` test, each of which starts
+    it in the state the fixtures left.
     """
     from restflow_testing.client import AsyncAPIClient
 
@@ -393,8 +399,21 @@ def _run_given(
     from restflow_testing._example_rollback import ExampleRollback, prepare_async_given
 
     prepare_async_given(test)
-    with examples_run_by(lambda body: loop.run(body())), ExampleRollback(_leaked_tasks_mode(item)):
+    mode = _leaked_tasks_mode(item)
+    clients = _clients_among(arguments.values())
+    with examples_run_by(lambda body: loop.run(body())), ExampleRollback(mode, clients):
         test(**arguments)
+
+
+def _clients_among(values: Iterable[object]) -> list[AsyncAPIClient]:
+    """The ``AsyncAPIClient`` fixtures among a test's arguments."""
+    # Without the client module imported there is no client (and perhaps no Django settings,
+    # which importing it needs).
+    module = sys.modules.get("restflow_testing.client")
+    if module is None:
+        return []
+    client_class: type[AsyncAPIClient] = module.AsyncAPIClient
+    return [value for value in values if isinstance(value, client_class)]
 
 
 def _leaked_tasks_mode(item: pytest.Function) -> LeakedTasks:

@@ -47,6 +47,8 @@ urlpatterns = [
     path("client/tenant-only/", views_client.tenant_only),
     path("client/raw/drf/", views_client.RawBodyView.as_view()),
     path("client/raw/django/", views_client.raw_body),
+    path("client/tags/", views_client.TagCreateView.as_view()),
+    path("client/notify/", views_client.NotifyView.as_view()),
     path("client/boom/restflow/", views_client.RestflowBoomView.as_view()),
     path("client/boom/adrf/", views_client.AdrfBoomView.as_view()),
     path("client/boom/drf/", views_client.DrfBoomView.as_view()),

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.urls import include, path
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,6 +49,22 @@ class AvatarView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class ShortNameUploadSerializer(serializers.Serializer[Any]):
+    upload = serializers.FileField(max_length=3)
+
+
+class ShortNameUploadView(APIView):
+    """Uploads whose names may not exceed three characters (no room for an extension)."""
+
+    parser_classes = [MultiPartParser]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ShortNameUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload: Any = serializer.validated_data["upload"]
+        return Response({"name": upload.name}, status=status.HTTP_201_CREATED)
+
+
 class WhoAmIView(APIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not request.user.is_authenticated:
@@ -64,6 +80,7 @@ urlpatterns = [
     path("strategies/", include(router.urls)),
     path("strategies/upload/", UploadView.as_view()),
     path("strategies/avatar/", AvatarView.as_view()),
+    path("strategies/short-upload/", ShortNameUploadView.as_view()),
     path("strategies/whoami/", WhoAmIView.as_view()),
     *project_urlpatterns,
 ]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from rest_framework import fields
 
+from restflow_testing.strategies._arguments import check_count
 from restflow_testing.strategies._dispatch import Context, Kind, builtin
 from restflow_testing.strategies._registry import unsupported
 from restflow_testing.strategies._types import AnyField
@@ -37,9 +38,13 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 def file_names(
     extensions: tuple[str, ...] = _EXTENSIONS, max_length: int | None = None
 ) -> SearchStrategy[str]:
-    """Plain file names (``stem.ext``) that survive Django's upload name sanitising."""
+    """Plain file names (``stem.ext``) that survive Django's upload name sanitising, at most
+    ``max_length`` characters long; when no ``stem.ext`` fits, bare stems (a file field does
+    not ask for an extension). Call it with ``max_length`` of at least 1."""
     longest = max(len(extension) for extension in extensions) + 1
-    stem_max = 24 if max_length is None else max(1, min(24, max_length - longest))
+    if max_length is not None and max_length < longest + 1:
+        return st.text(_STEM_CHARS, min_size=1, max_size=max_length)
+    stem_max = 24 if max_length is None else min(24, max_length - longest)
     return st.builds(
         "{}.{}".format,
         st.text(_STEM_CHARS, min_size=1, max_size=stem_max),
@@ -50,7 +55,18 @@ def file_names(
 def uploaded_files(
     *, min_size: int = 1, max_size: int = 256, max_name_length: int | None = None
 ) -> SearchStrategy[SimpleUploadedFile]:
-    """Fresh uploaded files (a new, unread object per draw) with arbitrary bytes."""
+    """Fresh uploaded files (a new, unread object per draw) with arbitrary bytes.
+
+    Their content is ``min_size`` to ``max_size`` bytes long; their names (``stem.ext``, or a
+    bare stem where ``max_name_length`` leaves no room for an extension) at most
+    ``max_name_length`` characters. Bad arguments raise Hypothesis' ``InvalidArgument`` here.
+    """
+    check_count("uploaded_files", "min_size", min_size, 0)
+    check_count("uploaded_files", "max_size", max_size, min_size, " (min_size)")
+    if max_name_length is not None:
+        check_count(
+            "uploaded_files", "max_name_length", max_name_length, 1, " (a name has a character)"
+        )
 
     def upload(name: str, content: bytes) -> SimpleUploadedFile:
         return SimpleUploadedFile(name, content, "application/octet-stream")
@@ -62,8 +78,21 @@ def uploaded_files(
     )
 
 
+_SHORTEST_IMAGE_NAME = len("a.png")
+
+
 def image_files(*, max_name_length: int | None = None) -> SearchStrategy[SimpleUploadedFile]:
-    """Fresh uploaded PNG images of a few pixels."""
+    """Fresh uploaded PNG images of a few pixels, named ``stem.png`` in at most
+    ``max_name_length`` characters (at least 5: Django's image fields check the extension).
+    Bad arguments raise Hypothesis' ``InvalidArgument`` here."""
+    if max_name_length is not None:
+        check_count(
+            "image_files",
+            "max_name_length",
+            max_name_length,
+            _SHORTEST_IMAGE_NAME,
+            " (the shortest image name, 'a.png')",
+        )
 
     def image(name: str, width: int, height: int, rgb: tuple[int, int, int]) -> SimpleUploadedFile:
         return SimpleUploadedFile(name, _png(width, height, rgb), "image/png")

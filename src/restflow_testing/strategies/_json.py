@@ -3,6 +3,7 @@
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from restflow_testing.strategies._arguments import check_count
 from restflow_testing.strategies._text import TEXT_CHARACTERS
 from restflow_testing.strategies._types import JSONObject, JSONScalar, JSONValue
 
@@ -25,10 +26,10 @@ def json_values(*, max_leaves: int = 10) -> SearchStrategy[JSONValue]:
     Guarantees: every value survives a strict JSON round trip (``json.dumps(...,
     allow_nan=False)`` then ``json.loads``) unchanged; integers fit 64 bits; floats are finite;
     strings are valid UTF-8 without NUL characters (so every database's JSON column stores them).
-    At most ``max_leaves`` scalars per value. Shrinks towards ``None``.
+    At most ``max_leaves`` scalars per value. Shrinks towards ``None``. A bad ``max_leaves``
+    raises Hypothesis' ``InvalidArgument`` here.
     """
-    if max_leaves < 1:
-        raise ValueError(f"max_leaves must be at least 1, got {max_leaves}")
+    check_count("json_values", "max_leaves", max_leaves, 1)
 
     def extend(children: SearchStrategy[JSONValue]) -> SearchStrategy[JSONValue]:
         return st.one_of(
@@ -42,6 +43,7 @@ def json_values(*, max_leaves: int = 10) -> SearchStrategy[JSONValue]:
 def json_objects(*, max_leaves: int = 10) -> SearchStrategy[JSONObject]:
     """JSON objects (string keys) whose values are
     [`json_values()`][restflow_testing.strategies.json_values]; shrinks towards ``{}``."""
+    check_count("json_objects", "max_leaves", max_leaves, 1)
     return st.dictionaries(
         st.text(TEXT_CHARACTERS, max_size=12), json_values(max_leaves=max_leaves), max_size=6
     )

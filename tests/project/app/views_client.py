@@ -1,10 +1,11 @@
 """Views the client and factory tests need beyond the echo views: a custom body format,
 CSRF token issuing, redirects of every kind, and failing views of each flavour."""
 
-from typing import Any
+from typing import Any, cast
 
 from adrf.views import APIView as AdrfAPIView
 from asgiref.sync import sync_to_async
+from django.core.mail import send_mail
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -22,6 +23,7 @@ from rest_framework.views import APIView
 from restflow.views import AsyncAPIView
 
 from tests.project.app.echo import describe
+from tests.project.app.models import Tag
 
 
 class KeyValueRenderer(BaseRenderer):
@@ -154,3 +156,22 @@ class RawBodyView(APIView):
 async def raw_body(request: HttpRequest) -> JsonResponse:
     """A plain async view reporting the request's raw body and content type."""
     return JsonResponse({"body": request.body.hex(), "content_type": request.META["CONTENT_TYPE"]})
+
+
+class TagCreateView(APIView):
+    """A sync DRF view that inserts the tag it is given, unchecked: a taken name fails the
+    insert (``IntegrityError``, a 500), which breaks the surrounding transaction."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = cast("dict[str, str]", request.data)
+        tag = Tag.objects.create(name=data["name"])
+        return Response({"id": tag.pk}, status=201)
+
+
+class NotifyView(AsyncAPIView):
+    """A restflow view that mails the address it is given."""
+
+    async def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = cast("dict[str, str]", request.data)
+        await sync_to_async(send_mail)("Hello", "A notification.", "api@example.com", [data["to"]])
+        return Response(status=202)
