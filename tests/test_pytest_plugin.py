@@ -585,7 +585,11 @@ def test_an_async_given_test_gets_its_async_fixtures_once(inner: pytest.Pytester
             yield asyncio.Lock()
 
 
-        @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @settings(
+            max_examples=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture],
+        )
         @given(name=st.text("xyz", min_size=1))
         async def test_examples(lock: asyncio.Lock, name: str) -> None:
             async with lock:  # bound to the loop every example runs on
