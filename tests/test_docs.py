@@ -144,8 +144,21 @@ class PytestOutcome:
     report: str
 
 
+_SUITE_HYPOTHESIS_PROFILE = """\
+from hypothesis import settings
+
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
+"""
+
+
 def run_pytest_blocks(blocks: list[Block], directory: Path) -> dict[str, PytestOutcome]:
-    """Run the pytest-style blocks in one pytest subprocess; outcomes by block ident."""
+    """Run the pytest-style blocks in one pytest subprocess; outcomes by block ident.
+
+    The run uses the suite's Hypothesis settings (no deadlines on shared, noisy machines), as the
+    blocks the suite runs in-process do.
+    """
+    (directory / "conftest.py").write_text(_SUITE_HYPOTHESIS_PROFILE, encoding="utf-8")
     files: dict[str, Block] = {}
     for block in blocks:
         name = f"test_{block.slug}.py"

@@ -223,12 +223,9 @@ def _current_test(item: pytest.Item) -> Generator[None]:
 
 def _close_test_loop(loop: LoopThread, item: pytest.Item) -> None:
     __tracebackhide__ = True
-    mode: LeakedTasks = "fail"
-    if isinstance(item, pytest.Function):
-        with contextlib.suppress(pytest.UsageError):  # a bad mark: the test's call reported it
-            mode = _leaked_tasks_mode(item)
     try:
         if loop.has_tasks():
+            mode = _leaked_tasks_mode(item) if isinstance(item, pytest.Function) else "fail"
             loop.run(end_leaked_tasks(set(), lambda: f"The fixtures of {item.nodeid}", mode=mode))
     finally:
         loop.close()
