@@ -1,6 +1,6 @@
 """The fenced code blocks of the README and the documentation pages, and their markers.
 
-Shared by the docs harness (``tests/test_docs.py``, which runs the Python blocks) and
+Shared by the docs harness (``tests/docs/test_docs.py``, which runs the Python blocks) and
 ``scripts/check_doc_types.py`` (which type-checks them); ``docs/docs-tests.md`` states the rules.
 """
 

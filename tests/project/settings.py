@@ -94,7 +94,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
-# Channels (tests/test_channels_loop.py): the in-memory channel layer its consumers' groups use.
+# Channels (tests/cases/test_channels_loop.py): the in-memory channel layer its consumers' groups
+# use.
 # Neither "channels" nor "daphne" is in INSTALLED_APPS: consumers, layers and WebsocketCommunicator
 # need no app (and daphne's app would replace the runserver command).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

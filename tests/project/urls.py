@@ -54,7 +54,7 @@ urlpatterns = [
     path("client/boom/drf/", views_client.DrfBoomView.as_view()),
 ]
 
-# Loop semantics (tests/test_loop_semantics.py).
+# Loop semantics (tests/cases/test_loop_semantics.py).
 from tests.project.app import views_loop  # noqa: E402
 
 urlpatterns += [
@@ -67,12 +67,13 @@ urlpatterns += [
     path("loop/leak-task/", views_loop.leak_task),
 ]
 
-# Channels (tests/test_channels_loop.py): a sync view that sends to the suite's consumers' group.
+# Channels (tests/cases/test_channels_loop.py): a sync view that sends to the suite's consumers'
+# group.
 from tests.project.app import views_channels  # noqa: E402
 
 urlpatterns += [path("channels/broadcast/", views_channels.BroadcastView.as_view())]
 
-# Request timeouts (tests/test_request_timeout.py).
+# Request timeouts (tests/client/test_request_timeout.py).
 from tests.project.app import views_timeout  # noqa: E402
 
 urlpatterns += [

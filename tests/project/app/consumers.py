@@ -1,4 +1,5 @@
-"""Channels consumers that ``tests/test_channels_loop.py`` drives through ``WebsocketCommunicator``.
+"""Channels consumers that ``tests/cases/test_channels_loop.py`` drives through
+``WebsocketCommunicator``.
 
 Both save a :class:`~tests.project.app.models.Tag` with the ORM for every JSON message
 ``{"tag": name}`` and reply with the row's id; both join :data:`GROUP` and relay its

@@ -6,7 +6,8 @@ then does a random series of things that leave state behind: rows written by asy
 views, a transaction broken by a failed insert, session logins (sync and async), credentials,
 forced authentication, mail, overridden settings. Run long with::
 
-    RESTFLOW_TESTING_LEAK_EXAMPLES=10000 .venv/bin/python -m pytest -q -s tests/test_no_leaks.py
+    RESTFLOW_TESTING_LEAK_EXAMPLES=10000 .venv/bin/python -m pytest -q -s \
+        tests/cases/test_no_leaks.py
 """
 
 import os

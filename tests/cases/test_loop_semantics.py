@@ -42,10 +42,10 @@ from restflow_testing import (
     LeakedTaskError,
 )
 from tests.conftest import RunUnittest
+from tests.plugin.test_pytest_plugin import ROOT, run, write
+from tests.plugin.test_pytest_plugin import inner as inner  # the fixture: a pytester directory
 from tests.project.app.models import Tag
 from tests.project.app.views_loop import LEAK_LOG, LOOP_REGISTRY, WAIT_TIMEOUT
-from tests.test_pytest_plugin import ROOT, run, write
-from tests.test_pytest_plugin import inner as inner  # the fixture: a pytester directory
 
 pytest_plugins = ["pytester"]
 

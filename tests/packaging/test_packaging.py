@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hatchling import build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

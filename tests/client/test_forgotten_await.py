@@ -14,7 +14,7 @@ from tests.conftest import RunUnittest
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # The inner test cases need the test database even when no other collected test asks for it.
 pytestmark = pytest.mark.django_db
 

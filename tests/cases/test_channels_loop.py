@@ -26,7 +26,7 @@ from tests.conftest import RunUnittest
 from tests.project.app.consumers import AsyncTagConsumer, SyncTagConsumer
 from tests.project.app.models import Article, Tag
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # WebsocketCommunicator waits 1 s by default; debug mode and busy CI machines are slower.
 TIMEOUT = 10.0
 # What asyncio prints in debug mode when its loop is used from another thread, and the other

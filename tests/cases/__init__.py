@@ -1,0 +1,1 @@
+"""The async test cases, their event loop and their isolation."""

@@ -1,0 +1,1 @@
+"""The test client, its request factory, WebSocket sessions and request timeouts."""
