@@ -202,8 +202,7 @@ class AsyncTestMixin:
         if at_start is None:
             at_start = self._before_examples = _StateBeforeExamples(self)
         with self._example_isolation():
-            self.client = at_start.fresh_client(self.client_class)
-            self.async_client = at_start.fresh_async_client(self.async_client_class)
+            at_start.give_fresh_clients(self)
             at_start.outbox.restore()
             self._async_cleanups = []
             loop = self._test_loop()
@@ -308,21 +307,20 @@ class _StateBeforeExamples:
 
     def __init__(self, case: AsyncTestMixin) -> None:
         # What setUp left: any client, though the classes make AsyncAPIClients.
-        self._client: object = case.client
-        self._async_client: object = case.async_client
+        self._clients: tuple[object, object] = (case.client, case.async_client)
         self.outbox = OutboxAtStart()
 
-    def fresh_client(self, client_class: type[AsyncAPIClient]) -> AsyncAPIClient:
-        """A copy of the test's client as ``setUp`` left it."""
-        if isinstance(self._client, AsyncAPIClient):
-            return self._client._fresh_copy()
-        return client_class()
+    def give_fresh_clients(self, case: AsyncTestMixin) -> None:
+        """Give ``case`` copies of its clients as ``setUp`` left them."""
+        client, async_client = self._clients
+        case.client = _copy_or_new(client, case.client_class)
+        case.async_client = _copy_or_new(async_client, case.async_client_class)
 
-    def fresh_async_client(self, client_class: type[AsyncAPIClient]) -> AsyncAPIClient:
-        """A copy of the test's ``async_client`` as ``setUp`` left it."""
-        if isinstance(self._async_client, AsyncAPIClient):
-            return self._async_client._fresh_copy()
-        return client_class()
+
+def _copy_or_new(client: object, client_class: type[AsyncAPIClient]) -> AsyncAPIClient:
+    if isinstance(client, AsyncAPIClient):
+        return client._fresh_copy()
+    return client_class()
 
 
 class _Kind(enum.Enum):

@@ -315,15 +315,14 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         attributes = vars(self)
         attributes.clear()
         attributes.update(vars(other))
-        self.defaults = copy.copy(other.defaults)
+        # Django's attributes (defaults, errors, exc_info) are set as Django's client sets them.
+        attributes.update(defaults=copy.copy(other.defaults), errors=BytesIO(), exc_info=None)
         self.cookies = copy.deepcopy(other.cookies)
-        self.errors = BytesIO()
         self._credentials = dict(other._credentials)
         self._credential_headers = dict(other._credential_headers)
         self.handler = ForceAuthAsyncClientHandler(other.handler.enforce_csrf_checks)
         self.handler._force_user = other.handler._force_user
         self.handler._force_token = other.handler._force_token
-        self.exc_info = None
         self.extra = None
         self.headers = None
 

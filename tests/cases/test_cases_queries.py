@@ -66,6 +66,7 @@ class AssertNumQueriesInAsyncTests(AsyncAPITestCase):
         self.assertNumQueries(2, get, LISTS["restflow"])
 
 
+@pytest.mark.django_db(transaction=True)  # the inner case flushes tables: no outer transaction
 def test_assert_num_queries_in_a_transaction_test_case(run_unittest: RunUnittest) -> None:
     class Counting(AsyncAPITransactionTestCase):
         async def test_count(self) -> None:
