@@ -1,0 +1,108 @@
+"""``rule``, ``initialize``, ``invariant`` and ``precondition`` that accept ``async def``.
+
+Each decorator hands Hypothesis' own decorator a sync function: an ``async def`` method (or
+precondition) is wrapped, with :func:`functools.wraps`, into a function that runs its coroutine
+on the machine's test loop and returns the result. Hypothesis calls the function it was given,
+so the wrapper is what runs for every step; nothing of Hypothesis is replaced.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from hypothesis import stateful
+
+if TYPE_CHECKING:
+    from hypothesis.stateful import Bundle
+    from hypothesis.strategies import SearchStrategy
+
+_F = TypeVar("_F", bound=Callable[..., object])
+
+__all__ = ["initialize", "invariant", "precondition", "rule"]
+
+
+def rule(
+    *,
+    targets: Sequence[Bundle[Any]] = (),
+    target: Bundle[Any] | None = None,
+    **kwargs: SearchStrategy[Any],
+) -> Callable[[_F], _F]:
+    """Hypothesis' :func:`~hypothesis.stateful.rule`, for ``def`` and ``async def`` methods.
+
+    An ``async def`` rule runs on the machine's test loop, where ``self.client`` works; its
+    return value goes to ``target``/``targets`` as a sync rule's does.
+    """
+    decorate: Any = stateful.rule(targets=targets, target=target, **kwargs)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    return _applying(decorate, "rule")
+
+
+def initialize(
+    *,
+    targets: Sequence[Bundle[Any]] = (),
+    target: Bundle[Any] | None = None,
+    **kwargs: SearchStrategy[Any],
+) -> Callable[[_F], _F]:
+    """Hypothesis' :func:`~hypothesis.stateful.initialize`, for ``def`` and ``async def``
+    methods: each runs once per run, before any rule."""
+    decorate: Any = stateful.initialize(targets=targets, target=target, **kwargs)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    return _applying(decorate, "initialize")
+
+
+def invariant(*, check_during_init: bool = False) -> Callable[[_F], _F]:
+    """Hypothesis' :func:`~hypothesis.stateful.invariant`, for ``def`` and ``async def``
+    methods: checked after every step (an ``async def`` one on the test loop)."""
+    decorate: Any = stateful.invariant(check_during_init=check_during_init)
+    return _applying(decorate, "invariant")
+
+
+def precondition(
+    predicate: Callable[[Any], bool] | Callable[[Any], Awaitable[bool]], /
+) -> Callable[[_F], _F]:
+    """Hypothesis' :func:`~hypothesis.stateful.precondition`; ``predicate`` may be ``async def``.
+
+    An async predicate is awaited on the machine's test loop each time Hypothesis asks whether
+    the rule may run (before drawing the rule's arguments).
+    """
+    if not callable(predicate):
+        raise TypeError(
+            f"precondition() takes a function of the machine, got {predicate!r}: write "
+            "@precondition(lambda self: ...)"
+        )
+    checked = cast("Callable[[Any], bool]", _synchronous(predicate, "precondition"))
+    decorate: Any = stateful.precondition(checked)
+    return _applying(decorate, "precondition")
+
+
+def _applying(decorate: Callable[[Any], Any], name: str) -> Callable[[_F], _F]:
+    def accept(function: _F) -> _F:
+        if not callable(function):
+            raise TypeError(f"@{name}(...) decorates a method, got {function!r}")
+        decorated: _F = decorate(_synchronous(function, name))
+        return decorated
+
+    return accept
+
+
+def _synchronous(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``function`` if it is sync; else a sync wrapper that runs its coroutine on the
+    machine's test loop."""
+    if not inspect.iscoroutinefunction(function):
+        return function
+    coroutine_function = cast("Callable[..., Coroutine[Any, Any, Any]]", function)
+
+    @functools.wraps(coroutine_function)
+    def run_on_test_loop(machine: object, /, *args: Any, **kwargs: Any) -> Any:
+        run: Callable[[Coroutine[Any, Any, Any]], Any] | None = getattr(machine, "_run", None)
+        if run is None:
+            raise TypeError(
+                f"{getattr(function, '__qualname__', function)} is an async @{name}, which "
+                f"needs a machine that runs coroutines: subclass "
+                f"restflow_testing.stateful.APIStateMachine, not {type(machine).__name__}'s "
+                "base."
+            )
+        return run(coroutine_function(machine, *args, **kwargs))
+
+    return run_on_test_loop
