@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidDefinition
 from hypothesis.stateful import run_state_machine_as_test
 
-from restflow_testing import AsyncAPIClient
 from restflow_testing.stateful import (
     APIStateMachine,
     Bundle,
@@ -80,7 +79,7 @@ def test_hypothesis_runner_gives_each_run_a_loop() -> None:
 
 def test_test_case_runs_machine(run_unittest: RunUnittest) -> None:
     case = Articles.TestCase
-    case.settings = FEW
+    case.state_machine_settings = FEW
     report = run_unittest(case)
     assert report.result.wasSuccessful(), report.output
     assert report.result.testsRun == 1
@@ -119,7 +118,7 @@ class Teardowns(APIStateMachine):
     async def touch(self) -> None:
         await Article.objects.acreate(title="touched")
 
-    async def teardown(self) -> None:
+    async def asyncTearDown(self) -> None:
         # Still inside the run's savepoint: the run's rows are there.
         Teardowns.seen.append(f"rows={await Article.objects.acount()}")
 
@@ -128,7 +127,8 @@ class Teardowns(APIStateMachine):
 def test_async_teardown_runs_before_rollback() -> None:
     Teardowns.seen.clear()
     Teardowns.run_as_test(settings=settings(FEW, max_examples=3))
-    assert Teardowns.seen and all(entry != "rows=0" for entry in Teardowns.seen)
+    assert Teardowns.seen
+    assert all(entry != "rows=0" for entry in Teardowns.seen)
     assert Article.objects.count() == 0
 
 
@@ -139,7 +139,7 @@ def test_async_rule_on_plain_hypothesis_machine_is_refused() -> None:
         @rule()
         async def step(self) -> None: ...
 
-    with pytest.raises(TypeError, match="subclass restflow_testing.stateful.APIStateMachine"):
+    with pytest.raises(TypeError, match=r"subclass restflow_testing\.stateful\.APIStateMachine"):
         run_state_machine_as_test(Plain, settings=settings(FEW, max_examples=1))
 
 

@@ -15,9 +15,16 @@ from restflow_testing.stateful._crud import (
     StatefulInvariantError,
     crud_machine,
 )
-from restflow_testing.stateful._decorators import initialize, invariant, precondition, rule
+from restflow_testing.stateful._decorators import (
+    StepDecorator,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 from restflow_testing.stateful._machine import APIStateMachine, StateMachineTestCase
 from restflow_testing.stateful._report import StatefulFailure, StatefulReport, run_crud_machine
+from restflow_testing.stateful._routes import crud_machines, served_routers
 
 __all__ = [
     "DEFAULT_ACTORS",
@@ -31,12 +38,15 @@ __all__ = [
     "StatefulFailure",
     "StatefulInvariantError",
     "StatefulReport",
-    "crud_machine",
-    "run_crud_machine",
+    "StepDecorator",
     "consumes",
+    "crud_machine",
+    "crud_machines",
     "initialize",
     "invariant",
     "multiple",
     "precondition",
     "rule",
+    "run_crud_machine",
+    "served_routers",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -30,7 +31,7 @@ class Actor:
         """The user, saved (sync ORM: call it on the test's thread)."""
         if self.anonymous:
             return AnonymousUser()
-        model = get_user_model()
+        model: Any = get_user_model()
         username_field: str = model.USERNAME_FIELD
         field = model._meta.get_field(username_field)
         value = (
@@ -38,9 +39,9 @@ class Actor:
             if isinstance(field, models.EmailField)
             else f"stateful-{self.name}"
         )
-        manager = model._default_manager
+        manager: Any = model._default_manager
         try:
-            user: AbstractBaseUser = manager.create_user(**{username_field: value})  # type: ignore[attr-defined]
+            user: AbstractBaseUser = manager.create_user(**{username_field: value})
         except TypeError as error:
             raise TypeError(
                 f"crud_machine() could not make the user of actor {self.name!r} with "

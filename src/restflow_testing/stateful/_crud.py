@@ -9,12 +9,14 @@ per-user querysets and object permissions cause no false alarms; requests answer
 
 from __future__ import annotations
 
+import builtins
+import functools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from asgiref.sync import sync_to_async
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ from hypothesis.stateful import Bundle, MultipleResults, consumes, multiple
 from rest_framework.routers import BaseRouter
 
 from restflow_testing.stateful._actors import DEFAULT_ACTORS, Actor
-from restflow_testing.stateful._decorators import rule
+from restflow_testing.stateful._decorators import precondition, rule
 from restflow_testing.stateful._endpoint import (
     Endpoint,
     expected_after_write,
@@ -92,6 +94,9 @@ class CRUDStatistics:
     an invariant (the read after a destroy expects a 404)."""
     detail_requests_reaching_objects: int = 0
     """Detail requests for an object that existed, not answered 404."""
+    rule_detail_requests: int = 0
+    """Detail requests of the rules themselves (the reads that check invariants left out)."""
+    rule_detail_requests_reaching_objects: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     """``"<action> <status>"`` counts, e.g. ``"create 201"``."""
 
@@ -149,6 +154,7 @@ class CRUDMachine(APIStateMachine):
         payload: Mapping[str, Any] | None = None,
         *,
         target: CRUDObject | None = None,
+        check: bool = False,
     ) -> APIResponse:
         client = await self._client_as(role)
         method = _METHODS[action]
@@ -162,9 +168,12 @@ class CRUDMachine(APIStateMachine):
             counts.requests += 1
             counts.statuses[f"{action} {response.status_code}"] += 1
             if target is not None:
+                reached = target.key in self._live and response.status_code != 404
                 counts.detail_requests += 1
-                if target.key in self._live and response.status_code != 404:
-                    counts.detail_requests_reaching_objects += 1
+                counts.detail_requests_reaching_objects += reached
+                if not check:
+                    counts.rule_detail_requests += 1
+                    counts.rule_detail_requests_reaching_objects += reached
         if response.status_code >= 500:
             raise StatefulInvariantError(
                 "no request is answered with a server error",
@@ -175,13 +184,13 @@ class CRUDMachine(APIStateMachine):
 
     @classmethod
     def _multipart(cls, action: str) -> bool:
-        return action in ("create", "update", "partial_update") and has_file_fields(
-            cls.endpoint.serializer(action)
-        )
+        if action not in ("create", "update", "partial_update"):
+            return False
+        return has_file_fields(cls.endpoint.serializer(action))
 
     async def _read_as_creator(self, obj: CRUDObject, invariant: str) -> dict[str, Any]:
         url = type(self).endpoint.detail_url(obj.key)
-        response = await self._send(obj.creator, "retrieve", url, target=obj)
+        response = await self._send(obj.creator, "retrieve", url, target=obj, check=True)
         if response.status_code != 200:
             raise StatefulInvariantError(
                 invariant,
@@ -191,7 +200,7 @@ class CRUDMachine(APIStateMachine):
         shown: dict[str, Any] = response.json()
         return shown
 
-    async def _list_as(self, role: str) -> list[dict[str, Any]] | None:
+    async def _list_as(self, role: str) -> builtins.list[dict[str, Any]] | None:
         """Every item of the list, all pages followed; ``None`` if the list was refused."""
         url: str | None = type(self).endpoint.list_url()
         items: list[dict[str, Any]] = []
@@ -204,17 +213,18 @@ class CRUDMachine(APIStateMachine):
                 raise StatefulInvariantError(
                     "the list can be read", f"GET {url} as {role} answered {response.status_code}"
                 )
-            body = response.json()
+            body: Any = response.json()
             if isinstance(body, list):
-                items.extend(body)
+                items.extend(cast("builtins.list[dict[str, Any]]", body))
                 return items
             if not isinstance(body, dict) or not isinstance(body.get("results"), list):
                 raise LookupError(
                     f"crud_machine(): cannot read the list response of {url} (neither a list "
                     "nor a page with 'results'); use DRF's pagination classes or a plain list"
                 )
-            items.extend(body["results"])
-            next_url = body.get("next")
+            page = cast("dict[str, Any]", body)
+            items.extend(page["results"])
+            next_url: object = page.get("next")
             url = next_url if isinstance(next_url, str) else None
             pages += 1
             if pages >= type(self).max_pages and url is not None:
@@ -241,7 +251,7 @@ class CRUDMachine(APIStateMachine):
 
     # -- rules (decorated per viewset by crud_machine) ------------------------------------------
 
-    async def create(self, as_user: str, payload: dict[str, Any]) -> MultipleResults[CRUDObject]:
+    async def _create(self, as_user: str, payload: dict[str, Any]) -> MultipleResults[CRUDObject]:
         """POST a valid payload; a 2xx answer makes an object, checked retrievable as made."""
         endpoint = type(self).endpoint
         before = await self._row_count()
@@ -249,10 +259,11 @@ class CRUDMachine(APIStateMachine):
         if response.status_code not in _SUCCESS:
             after = await self._row_count()
             if after != before:
+                model = endpoint.model()
                 raise StatefulInvariantError(
                     f"a create answered {response.status_code} changes nothing",
-                    f"{endpoint.model().__name__ if endpoint.model() else 'the model'} had "  # type: ignore[union-attr]
-                    f"{before} rows before, {after} after",
+                    f"{model.__name__ if model is not None else 'the model'} had {before} rows "
+                    f"before, {after} after",
                 )
             return multiple()
         made: dict[str, Any] = response.json()
@@ -268,7 +279,7 @@ class CRUDMachine(APIStateMachine):
                 )
         return multiple(obj)
 
-    async def list(self, as_user: str) -> None:
+    async def _list(self, as_user: str) -> None:
         """Read every page of the list; it holds each live object the user made (as made) and
         no destroyed one."""
         items = await self._list_as(as_user)
@@ -298,7 +309,7 @@ class CRUDMachine(APIStateMachine):
                     f"{key!r} was destroyed but is listed as {as_user}",
                 )
 
-    async def retrieve(self, as_user: str, obj: CRUDObject) -> None:
+    async def _retrieve(self, as_user: str, obj: CRUDObject) -> None:
         """GET an object; its creator sees it as last written."""
         url = type(self).endpoint.detail_url(obj.key)
         response = await self._send(as_user, "retrieve", url, target=obj)
@@ -317,13 +328,11 @@ class CRUDMachine(APIStateMachine):
                 f"{obj.key!r}: {_differences(obj.representation, shown)}",
             )
 
-    async def update(self, as_user: str, obj: CRUDObject, payload: dict[str, Any]) -> None:
+    async def _update(self, as_user: str, obj: CRUDObject, payload: dict[str, Any]) -> None:
         """PUT a valid payload; then retrieve shows what was sent and nothing else changed."""
         await self._write("update", as_user, obj, payload, partial=False)
 
-    async def partial_update(
-        self, as_user: str, obj: CRUDObject, payload: dict[str, Any]
-    ) -> None:
+    async def _partial_update(self, as_user: str, obj: CRUDObject, payload: dict[str, Any]) -> None:
         """PATCH a valid partial payload; then retrieve shows what was sent and nothing else
         changed."""
         await self._write("partial_update", as_user, obj, payload, partial=True)
@@ -332,9 +341,7 @@ class CRUDMachine(APIStateMachine):
         self, action: str, role: str, obj: CRUDObject, payload: dict[str, Any], *, partial: bool
     ) -> None:
         endpoint = type(self).endpoint
-        response = await self._send(
-            role, action, endpoint.detail_url(obj.key), payload, target=obj
-        )
+        response = await self._send(role, action, endpoint.detail_url(obj.key), payload, target=obj)
         status = response.status_code
         if status not in _SUCCESS:
             self._refused_to_creator(obj, action, role, status)
@@ -360,7 +367,11 @@ class CRUDMachine(APIStateMachine):
                 )
         for field_name in unchanged:
             before = obj.representation.get(field_name)
-            if field_name in shown and field_name in obj.representation and shown[field_name] != before:
+            if (
+                field_name in shown
+                and field_name in obj.representation
+                and shown[field_name] != before
+            ):
                 raise StatefulInvariantError(
                     f"after {name}, the fields not sent are unchanged",
                     f"{field_name!r} of {obj.key!r} was {before!r}, not sent, and is now "
@@ -368,7 +379,7 @@ class CRUDMachine(APIStateMachine):
                 )
         obj.representation = shown
 
-    async def destroy(self, as_user: str, obj: CRUDObject) -> MultipleResults[CRUDObject]:
+    async def _destroy(self, as_user: str, obj: CRUDObject) -> MultipleResults[CRUDObject]:
         """DELETE an object; then retrieve answers 404 and the list no longer holds it."""
         endpoint = type(self).endpoint
         response = await self._send(as_user, "destroy", endpoint.detail_url(obj.key), target=obj)
@@ -379,7 +390,9 @@ class CRUDMachine(APIStateMachine):
             return multiple(obj)  # still there: back into the bundle
         del self._live[obj.key]
         self._destroyed[obj.key] = obj
-        after = await self._send(obj.creator, "retrieve", endpoint.detail_url(obj.key), target=obj)
+        after = await self._send(
+            obj.creator, "retrieve", endpoint.detail_url(obj.key), target=obj, check=True
+        )
         if after.status_code != 404:
             raise StatefulInvariantError(
                 "after destroy, retrieve answers 404",
@@ -412,6 +425,18 @@ class CRUDMachine(APIStateMachine):
         return found
 
     _same_list_serializer: ClassVar[bool | None] = None
+
+    if TYPE_CHECKING:
+        # The rules as the machines crud_machine builds have them: sync methods that run
+        # the request on the test loop (as a reproducer calls them).
+        def create(self, as_user: str, payload: dict[str, Any]) -> MultipleResults[CRUDObject]: ...
+        def list(self, as_user: str) -> None: ...
+        def retrieve(self, as_user: str, obj: CRUDObject) -> None: ...
+        def update(self, as_user: str, obj: CRUDObject, payload: dict[str, Any]) -> None: ...
+        def partial_update(
+            self, as_user: str, obj: CRUDObject, payload: dict[str, Any]
+        ) -> None: ...
+        def destroy(self, as_user: str, obj: CRUDObject) -> MultipleResults[CRUDObject]: ...
 
 
 _METHODS = {
@@ -486,7 +511,11 @@ def crud_machine(
             serializer = endpoint.serializer(action)
             writable = writable_fields(serializer)
             chosen = {name: strategy for name, strategy in overrides.items() if name in writable}
-            return from_serializer(serializer, partial=action == "partial_update", **chosen)
+            draw: Any = from_serializer
+            strategy: SearchStrategy[dict[str, Any]] = draw(
+                serializer, partial=action == "partial_update", **chosen
+            )
+            return strategy
 
         return st.deferred(build)
 
@@ -505,28 +534,49 @@ def crud_machine(
             "max_pages": max_pages,
         },
         "create": rule(target=objects, as_user=roles, payload=payloads("create"))(
-            CRUDMachine.create
+            _named(CRUDMachine._create, "create")
         ),
-        "retrieve": rule(as_user=roles, obj=objects)(CRUDMachine.retrieve),
+        "retrieve": rule(as_user=roles, obj=objects)(_named(CRUDMachine._retrieve, "retrieve")),
     }
     if "list" in endpoint.actions:
-        namespace["list"] = rule(as_user=roles)(CRUDMachine.list)
+        # Only once there is something to list: an empty start teaches nothing.
+        namespace["list"] = precondition(_has_objects)(
+            rule(as_user=roles)(_named(CRUDMachine._list, "list"))
+        )
     if "update" in endpoint.actions:
         namespace["update"] = rule(as_user=roles, obj=objects, payload=payloads("update"))(
-            CRUDMachine.update
+            _named(CRUDMachine._update, "update")
         )
     if "partial_update" in endpoint.actions:
         namespace["partial_update"] = rule(
             as_user=roles, obj=objects, payload=payloads("partial_update")
-        )(CRUDMachine.partial_update)
+        )(_named(CRUDMachine._partial_update, "partial_update"))
     if "destroy" in endpoint.actions:
         namespace["destroy"] = rule(target=objects, as_user=roles, obj=consumes(objects))(
-            CRUDMachine.destroy
+            _named(CRUDMachine._destroy, "destroy")
         )
     name = _class_name(basename)
     namespace["__qualname__"] = name
     made: type[CRUDMachine] = type(name, (CRUDMachine,), namespace)
     return made
+
+
+def _has_objects(machine: CRUDMachine) -> bool:
+    return bool(machine._live or machine._destroyed)
+
+
+def _named(
+    rule_body: Callable[..., Coroutine[Any, Any, Any]], name: str
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """``rule_body`` under the name steps are printed with (``state.create(...)``)."""
+
+    @functools.wraps(rule_body)
+    async def step(*args: Any, **kwargs: Any) -> Any:
+        return await rule_body(*args, **kwargs)
+
+    step.__name__ = name
+    step.__qualname__ = f"CRUDMachine.{name}"
+    return step
 
 
 def _identifier(basename: str) -> str:

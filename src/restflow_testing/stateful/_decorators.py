@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast, overload
 
 from hypothesis import stateful
 
@@ -20,8 +20,21 @@ if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
 _F = TypeVar("_F", bound=Callable[..., object])
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
-__all__ = ["initialize", "invariant", "precondition", "rule"]
+
+class StepDecorator(Protocol):
+    """What the decorators return: an ``async def`` method becomes a sync one returning what
+    the coroutine returns (it runs on the machine's test loop); a sync one keeps its type."""
+
+    @overload
+    def __call__(self, function: Callable[_P, Coroutine[Any, Any, _R]], /) -> Callable[_P, _R]: ...
+    @overload
+    def __call__(self, function: _F, /) -> _F: ...
+
+
+__all__ = ["StepDecorator", "initialize", "invariant", "precondition", "rule"]
 
 
 def rule(
@@ -29,13 +42,14 @@ def rule(
     targets: Sequence[Bundle[Any]] = (),
     target: Bundle[Any] | None = None,
     **kwargs: SearchStrategy[Any],
-) -> Callable[[_F], _F]:
+) -> StepDecorator:
     """Hypothesis' :func:`~hypothesis.stateful.rule`, for ``def`` and ``async def`` methods.
 
     An ``async def`` rule runs on the machine's test loop, where ``self.client`` works; its
     return value goes to ``target``/``targets`` as a sync rule's does.
     """
-    decorate: Any = stateful.rule(targets=targets, target=target, **kwargs)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    make: Any = stateful.rule
+    decorate: Any = make(targets=targets, target=target, **kwargs)
     return _applying(decorate, "rule")
 
 
@@ -44,14 +58,15 @@ def initialize(
     targets: Sequence[Bundle[Any]] = (),
     target: Bundle[Any] | None = None,
     **kwargs: SearchStrategy[Any],
-) -> Callable[[_F], _F]:
+) -> StepDecorator:
     """Hypothesis' :func:`~hypothesis.stateful.initialize`, for ``def`` and ``async def``
     methods: each runs once per run, before any rule."""
-    decorate: Any = stateful.initialize(targets=targets, target=target, **kwargs)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    make: Any = stateful.initialize
+    decorate: Any = make(targets=targets, target=target, **kwargs)
     return _applying(decorate, "initialize")
 
 
-def invariant(*, check_during_init: bool = False) -> Callable[[_F], _F]:
+def invariant(*, check_during_init: bool = False) -> StepDecorator:
     """Hypothesis' :func:`~hypothesis.stateful.invariant`, for ``def`` and ``async def``
     methods: checked after every step (an ``async def`` one on the test loop)."""
     decorate: Any = stateful.invariant(check_during_init=check_during_init)
@@ -60,7 +75,7 @@ def invariant(*, check_during_init: bool = False) -> Callable[[_F], _F]:
 
 def precondition(
     predicate: Callable[[Any], bool] | Callable[[Any], Awaitable[bool]], /
-) -> Callable[[_F], _F]:
+) -> StepDecorator:
     """Hypothesis' :func:`~hypothesis.stateful.precondition`; ``predicate`` may be ``async def``.
 
     An async predicate is awaited on the machine's test loop each time Hypothesis asks whether
@@ -76,14 +91,14 @@ def precondition(
     return _applying(decorate, "precondition")
 
 
-def _applying(decorate: Callable[[Any], Any], name: str) -> Callable[[_F], _F]:
-    def accept(function: _F) -> _F:
+def _applying(decorate: Callable[[Any], Any], name: str) -> StepDecorator:
+    def accept(function: Any) -> Any:
         if not callable(function):
             raise TypeError(f"@{name}(...) decorates a method, got {function!r}")
-        decorated: _F = decorate(_synchronous(function, name))
-        return decorated
+        return decorate(_synchronous(function, name))
 
-    return accept
+    made: Any = accept
+    return cast("StepDecorator", made)
 
 
 def _synchronous(function: Callable[..., Any], name: str) -> Callable[..., Any]:

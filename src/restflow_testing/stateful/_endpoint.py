@@ -7,6 +7,7 @@ names (``{basename}-list``, ``{basename}-detail``).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -74,9 +75,14 @@ class Endpoint:
 
     def serializer(self, action: str) -> BaseSerializer[Any]:
         """The serializer the viewset uses for ``action``, with the context it gets (a
-        request as an anonymous user)."""
+        request as an anonymous user); made once per endpoint and action (it is only read:
+        its fields parse and render values, payloads are drawn from copies)."""
+        return _serializer(self, action)
+
+    def _make_serializer(self, action: str) -> BaseSerializer[Any]:
         request = Request(AsyncAPIRequestFactory().get("/"))
-        view: Any = self.viewset(
+        make: Any = self.viewset
+        view: Any = make(
             action=action, basename=self.basename, detail=action not in ("create", "list")
         )
         view.request = request
@@ -116,8 +122,14 @@ class Endpoint:
         raise LookupError(
             f"crud_machine(): {self.viewset.__name__}'s representations hold neither its "
             f"lookup field {name!r} nor a 'url': add one of them to the serializer's fields, so "
-            f"the machine can tell which object a response shows (got keys {sorted(representation)})"
+            "the machine can tell which object a response shows (got keys "
+            f"{sorted(representation)})"
         )
+
+
+@functools.cache
+def _serializer(endpoint: Endpoint, action: str) -> BaseSerializer[Any]:
+    return endpoint._make_serializer(action)
 
 
 def expected_after_write(
@@ -134,14 +146,16 @@ def expected_after_write(
         try:
             if name in sent:
                 value = sent[name]
-                shown = None if value is None else writable.to_representation(
-                    writable.to_internal_value(value)
+                shown = (
+                    None
+                    if value is None
+                    else writable.to_representation(writable.to_internal_value(value))
                 )
             elif not partial and writable.default is not drf_fields.empty:
                 shown = writable.to_representation(writable.get_default())
             else:
                 continue
-        except Exception:  # noqa: BLE001 - a field that needs its parent: not compared
+        except Exception:
             continue
         expected[name] = as_json(shown)
     return expected

@@ -73,7 +73,8 @@ def _aliases(databases: Collection[str] | str) -> tuple[str, ...]:
 
 def _default_settings() -> Settings:
     # What Hypothesis gives its own state machine test cases.
-    return Settings(deadline=None, suppress_health_check=list(HealthCheck))
+    checks: list[HealthCheck] = list(HealthCheck)  # pyright: ignore[reportAssignmentType]  # an enum's members
+    return Settings(deadline=None, suppress_health_check=checks)
 
 
 class _TestCaseProperty:
@@ -105,8 +106,9 @@ class APIStateMachine(RuleBasedStateMachine):
     * asyncio tasks a run leaves running fail it with
       :class:`~restflow_testing.LeakedTaskError` (they are cancelled).
 
-    Override ``teardown`` as ``def`` or ``async def`` without calling ``super()``: the
-    rollback runs after it. Run the machine with ``Machine.TestCase`` (an
+    Clean up in ``async def asyncTearDown(self)`` (on the test loop) or in a sync
+    ``teardown``, neither needing ``super()``: the run's end (leaked-task check, rollback)
+    always follows them. Run the machine with ``Machine.TestCase`` (an
     :class:`~restflow_testing.AsyncAPITestCase`), :meth:`run_as_test` (pytest), or
     Hypothesis' ``run_state_machine_as_test`` (the machine then makes a loop per run).
     """
@@ -118,7 +120,7 @@ class APIStateMachine(RuleBasedStateMachine):
     """The databases each run's savepoint covers (``"__all__"`` for every one); ``TestCase``
     uses its own ``databases``, which default to these."""
 
-    TestCase = _TestCaseProperty()  # type: ignore[assignment]  # an AsyncAPITestCase, not unittest's  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
+    TestCase = _TestCaseProperty()  # type: ignore[assignment]  # an AsyncAPITestCase, not unittest's
 
     _teardown_depth: int = 0
 
@@ -154,16 +156,30 @@ class APIStateMachine(RuleBasedStateMachine):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        for name in ("teardown", "asyncTearDown"):
+            own = cls.__dict__.get(name)
+            wanted = name == "asyncTearDown"
+            if own is not None and inspect.iscoroutinefunction(own) != wanted:
+                raise TypeError(
+                    f"{cls.__name__}.{name} must be {'async def' if wanted else 'a plain def'}"
+                    f": clean up on the test loop in 'async def asyncTearDown(self)', or in a "
+                    "sync 'def teardown(self)'."
+                )
         own = cls.__dict__.get("teardown")
         if own is not None and not getattr(own, _TEARDOWN_MARK, False):
-            cls.teardown = _ending_the_run(own)  # type: ignore[method-assign]
+            setattr(cls, "teardown", _ending_the_run(own))  # noqa: B010 - runs the run's end too
 
     def _run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         """Run ``coroutine`` on the test loop and return its result (sync code only)."""
         return self._context.loop.run(coroutine)
 
+    async def asyncTearDown(self) -> None:
+        """Clean up after a run, on the test loop, inside the run's savepoint (Hypothesis
+        calls ``teardown`` at the end of every run, failed ones included)."""
+
     def teardown(self) -> None:
-        """End the run: check for leaked tasks and roll the run's savepoint back."""
+        """End the run: ``asyncTearDown``, the leaked-task check, and the rollback of the
+        run's savepoint."""
         if self._teardown_depth == 0:
             self._finish_run()
 
@@ -173,8 +189,8 @@ class APIStateMachine(RuleBasedStateMachine):
 
         Call it from sync code on the thread that owns the test's database connection (a
         pytest test with the ``db`` fixture): each run is in a savepoint of that transaction.
-        ``settings`` default to ``cls.TestCase.settings``. Raises the failure Hypothesis
-        found, shrunk, with the steps that reproduce it in the exception's notes.
+        ``settings`` default to ``cls.TestCase.state_machine_settings``. Raises the failure
+        Hypothesis found, shrunk, with the steps that reproduce it in the exception's notes.
         """
         loop = LoopThread()
         context = _TestContext(
@@ -186,7 +202,10 @@ class APIStateMachine(RuleBasedStateMachine):
         try:
             with _running_with(context):
                 run_state_machine_as_test(
-                    cls, settings=settings if settings is not None else cls.TestCase.settings
+                    cls,
+                    settings=settings
+                    if settings is not None
+                    else cls.TestCase.state_machine_settings,
                 )
         finally:
             loop.close()
@@ -198,6 +217,8 @@ class APIStateMachine(RuleBasedStateMachine):
         self._finished = True
         context = self._context
         try:
+            if type(self).asyncTearDown is not APIStateMachine.asyncTearDown:
+                context.loop.run(self.asyncTearDown())
             if not context.loop.loop.is_closed() and context.loop.has_tasks():
                 context.loop.run(
                     end_leaked_tasks(
@@ -218,15 +239,13 @@ class APIStateMachine(RuleBasedStateMachine):
 
 
 def _ending_the_run(teardown: Callable[[Any], object]) -> Callable[[APIStateMachine], None]:
-    """A subclass's own ``teardown`` (sync or async), then the end of the run."""
+    """A subclass's own ``teardown``, then the end of the run."""
 
     @functools.wraps(teardown)
     def run_teardown(machine: APIStateMachine) -> None:
         machine._teardown_depth += 1
         try:
-            outcome = teardown(machine)
-            if inspect.iscoroutine(outcome):
-                machine._run(outcome)
+            teardown(machine)
         finally:
             machine._teardown_depth -= 1
             if machine._teardown_depth == 0:
@@ -246,11 +265,12 @@ class StateMachineTestCase(AsyncAPITestCase):
 
     Runs use the test case's loop (so objects ``asyncSetUp`` makes are usable in rules), its
     ``client_class``, ``databases`` and ``leaked_tasks``; rows from ``setUpTestData`` and
-    ``setUp`` are seen by every run. Set ``settings`` (a Hypothesis ``settings`` object) on the
-    class, or on a subclass, to tune the runs.
+    ``setUp`` are seen by every run. Set ``state_machine_settings`` (a Hypothesis ``settings``
+    object) on the class, or on a subclass, to tune the runs (``settings`` stays Django's
+    ``self.settings(...)``).
     """
 
-    settings: ClassVar[Settings] = _default_settings()
+    state_machine_settings: ClassVar[Settings] = _default_settings()
     state_machine: ClassVar[type[APIStateMachine]]
 
     def _run_state_machine(self) -> None:
@@ -261,8 +281,15 @@ class StateMachineTestCase(AsyncAPITestCase):
             databases=_aliases(type(self).databases),
             leaked_tasks=self.leaked_tasks,
         )
+        if isinstance(getattr(type(self), "settings", None), Settings):
+            raise TypeError(
+                f"{type(self).__name__}.settings is Django's settings() method here: set the "
+                "Hypothesis settings as state_machine_settings instead."
+            )
         with _running_with(context):
-            run_state_machine_as_test(type(self).state_machine, settings=type(self).settings)
+            run_state_machine_as_test(
+                type(self).state_machine, settings=type(self).state_machine_settings
+            )
 
     if TYPE_CHECKING:
 

@@ -92,9 +92,10 @@ def run_crud_machine(
     failures: list[StatefulFailure] = []
     try:
         machine.run_as_test(settings=settings)
-    except Exception as error:  # noqa: BLE001 - reported, not raised
+    except Exception as error:
+        group: Any = error
         found: list[BaseException] = (
-            list(error.exceptions) if isinstance(error, BaseExceptionGroup) else [error]
+            list(group.exceptions) if isinstance(error, BaseExceptionGroup) else [error]
         )
         failures = [describe_failure(machine, exception) for exception in found]
     finally:
@@ -213,9 +214,7 @@ def _find_global(value: object) -> tuple[str, str] | None:
     candidates: list[tuple[str, ModuleType]] = []
     if isinstance(root, str) and root in sys.modules:
         candidates.append((root, sys.modules[root]))
-    candidates.extend(
-        (name, module) for name, module in list(sys.modules.items()) if module is not None
-    )
+    candidates.extend(list(sys.modules.items()))
     for module_name, module in candidates:
         if module_name == "__main__":
             continue
