@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import types
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -27,7 +28,7 @@ from tests.project.app.models import Article
 from tests.project.app.serializers import ArticleSerializer
 
 QUICK = settings(max_examples=20, stateful_step_count=8, database=None, derandomize=True)
-SEARCH = settings(max_examples=100, stateful_step_count=6, database=None, derandomize=True)
+SEARCH = settings(max_examples=50, stateful_step_count=4, database=None, derandomize=True)
 
 CLEAN = [
     pytest.param(urls.sync_router, "articles", None, id="drf-modelviewset"),
@@ -151,11 +152,11 @@ def test_reproducer_replays_the_failure(
     run_unittest: RunUnittest, django_db_blocker: DjangoDbBlocker
 ) -> None:
     with django_db_blocker.unblock(), transaction.atomic():
-        report = run_crud_machine(
+        found = run_crud_machine(
             crud_machine(urls.stateful_router, "destroy-keeps-row"), settings=SEARCH
         )
         transaction.set_rollback(True)
-    failure = report.failures[0]
+    failure = found.failures[0]
     assert "from tests.project.urls import stateful_router" in failure.reproducer
     module = types.ModuleType("reproducer_under_test")
     sys.modules[module.__name__] = module
@@ -179,8 +180,8 @@ def test_test_case_of_a_crud_machine(run_unittest: RunUnittest) -> None:
 
 
 def test_test_case_refuses_hypothesis_settings_as_settings(run_unittest: RunUnittest) -> None:
-    case = type("Misconfigured", (crud_machine(urls.router, "articles").TestCase,), {})
-    case.settings = QUICK  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+    case: Any = type("Misconfigured", (crud_machine(urls.router, "articles").TestCase,), {})
+    case.settings = QUICK
     report = run_unittest(case)
     assert "set the Hypothesis settings as state_machine_settings" in report.output
 

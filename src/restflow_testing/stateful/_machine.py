@@ -120,7 +120,7 @@ class APIStateMachine(RuleBasedStateMachine):
     """The databases each run's savepoint covers (``"__all__"`` for every one); ``TestCase``
     uses its own ``databases``, which default to these."""
 
-    TestCase = _TestCaseProperty()  # type: ignore[assignment]  # an AsyncAPITestCase, not unittest's
+    TestCase: _TestCaseProperty = _TestCaseProperty()  # type: ignore[assignment]  # an AsyncAPITestCase, not unittest's
 
     _teardown_depth: int = 0
 
