@@ -31,7 +31,7 @@ import sys
 import types
 import unittest
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -202,7 +202,7 @@ BLOCKS = python_blocks()
 
 
 @contextlib.contextmanager
-def _block_as_source(block: Block) -> Iterator[None]:
+def _block_as_source(block: Block) -> Generator[None]:
     """Within the block, ``inspect`` reads the page's file as the block's code at its own line
     numbers (a Markdown page does not parse as Python; Hypothesis' state machines ask for the
     source of their class)."""

@@ -1,4 +1,4 @@
-"""State machines under the pytest plugin, in inner pytest runs (see tests/test_pytest_plugin.py)."""
+"""State machines under the pytest plugin, in inner pytest runs (as tests/test_pytest_plugin.py)."""
 
 import pytest
 
