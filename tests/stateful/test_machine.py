@@ -16,6 +16,7 @@ from restflow_testing.stateful import (
     invariant,
     precondition,
     rule,
+    run_crud_machine,
 )
 from tests.conftest import RunUnittest
 from tests.project.app.models import Article
@@ -154,3 +155,22 @@ def test_hypothesis_definition_errors_pass_through() -> None:
 
     with pytest.raises(InvalidDefinition, match="defines no rules"):
         NoRules.run_as_test()
+
+
+class BrokenWithInvariant(Broken):
+    @precondition(lambda self: True)
+    @invariant()
+    def always_fine(self) -> None:
+        pass
+
+
+@pytest.mark.django_db
+def test_report_of_a_failing_machine_counts_rules_not_invariants() -> None:
+    report = run_crud_machine(BrokenWithInvariant, settings=FEW)
+    (failure,) = report.failures
+    assert failure.check == "stateful"
+    assert failure.invariant == "AssertionError"
+    assert "state.always_fine()" in failure.steps
+    assert failure.rule_steps == 2
+    assert "from tests.stateful.test_machine import BrokenWithInvariant" in failure.reproducer
+    assert "items_0 = state.create(title='b')" in failure.reproducer

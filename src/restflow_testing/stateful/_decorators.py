@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
 _F = TypeVar("_F", bound=Callable[..., object])
+_INVARIANT_MARK = "_restflow_testing_invariant"
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -69,8 +70,19 @@ def initialize(
 def invariant(*, check_during_init: bool = False) -> StepDecorator:
     """Hypothesis' :func:`~hypothesis.stateful.invariant`, for ``def`` and ``async def``
     methods: checked after every step (an ``async def`` one on the test loop)."""
-    decorate: Any = stateful.invariant(check_during_init=check_during_init)
+    mark: Any = stateful.invariant(check_during_init=check_during_init)
+
+    def decorate(function: Any) -> Any:
+        checked = mark(function)
+        setattr(checked, _INVARIANT_MARK, True)
+        return checked
+
     return _applying(decorate, "invariant")
+
+
+def is_invariant(method: object) -> bool:
+    """Whether ``method`` was decorated with this module's :func:`invariant`."""
+    return getattr(method, _INVARIANT_MARK, False) is True
 
 
 def precondition(
@@ -87,7 +99,14 @@ def precondition(
             "@precondition(lambda self: ...)"
         )
     checked = cast("Callable[[Any], bool]", _synchronous(predicate, "precondition"))
-    decorate: Any = stateful.precondition(checked)
+    mark: Any = stateful.precondition(checked)
+
+    def decorate(function: Any) -> Any:
+        guarded = mark(function)
+        if is_invariant(function):
+            setattr(guarded, _INVARIANT_MARK, True)
+        return guarded
+
     return _applying(decorate, "precondition")
 
 

@@ -24,6 +24,7 @@ from restflow_testing.stateful._crud import (
     StatefulInvariantError,
     statistics,
 )
+from restflow_testing.stateful._decorators import is_invariant
 
 if TYPE_CHECKING:
     from hypothesis import settings as Settings
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StatefulFailure", "StatefulReport", "run_crud_machine"]
 
-_STEP = re.compile(r"^(?:\(?[\w, ]+\)?,?\)? = )?state\.\w+\(")
+_CALL = re.compile(r"state\.(?P<name>\w+)\(")
 
 
 @dataclass(frozen=True)
@@ -49,17 +50,19 @@ class StatefulFailure:
     machine's construction and ``teardown``)."""
     reproducer: str
     """A test module that replays the steps as an ``AsyncAPITestCase`` test method."""
+    rule_steps: int
+    """How many rules the shrunk run called (invariant checks left out)."""
     exception: BaseException = field(repr=False, compare=False)
     check: Literal["stateful"] = "stateful"
 
-    @property
-    def rule_steps(self) -> int:
-        """How many rules the shrunk run called."""
-        return sum(1 for step in self.steps if "state." in step and not _is_invariant(step))
 
-
-def _is_invariant(step: str) -> bool:
-    return re.fullmatch(r"state\.\w+\(\)", step.strip()) is not None and "=" not in step
+def _count_rules(machine: type[APIStateMachine], steps: list[str]) -> int:
+    count = 0
+    for step in steps:
+        called = _CALL.search(step)
+        if called is not None and not is_invariant(getattr(machine, called["name"], None)):
+            count += 1
+    return count
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def describe_failure(machine: type[APIStateMachine], error: BaseException) -> St
         invariant=invariant,
         message=message,
         steps=tuple(steps),
+        rule_steps=_count_rules(machine, steps),
         reproducer=reproducer(machine, steps, message),
         exception=error,
     )
