@@ -144,7 +144,7 @@ def reproducer(machine: type[APIStateMachine], steps: list[str], message: str) -
     imports, definition = _machine_source(machine)
     name = machine.__name__
     body = "\n".join(textwrap.indent(step, " " * 12) for step in steps) or " " * 12 + "pass"
-    method = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    method = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
     lines = [
         f'"""Reproduces a failure of {name}: {_one_line(message)}"""',
         "",
