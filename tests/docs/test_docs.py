@@ -26,8 +26,10 @@ traceback points at the line of the page that failed.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import io
+import linecache
 import os
 import re
 import subprocess
@@ -35,6 +37,7 @@ import sys
 import types
 import unittest
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +61,24 @@ BLOCKS = python_blocks()
 
 
 # Running blocks ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _block_as_source(block: Block) -> Generator[None]:
+    """Within the block, ``inspect`` reads the page's file as the block's code at its own line
+    numbers (a Markdown page does not parse as Python; Hypothesis' state machines ask for the
+    source of their class)."""
+    filename = str(block.source)
+    padded = ("\n" * (block.line - 1) + block.code).splitlines(keepends=True)
+    previous = linecache.cache.get(filename)
+    linecache.cache[filename] = (len("".join(padded)), None, padded, filename)
+    try:
+        yield
+    finally:
+        if previous is None:
+            linecache.cache.pop(filename, None)
+        else:
+            linecache.cache[filename] = previous
 
 
 def _new_module(block: Block) -> types.ModuleType:
@@ -106,6 +127,11 @@ def run_snippet(block: Block) -> None:
 
 def run_unittest_block(block: Block, django_db_blocker: DjangoDbBlocker) -> unittest.TestResult:
     """Execute the block as a module and run the test cases it defines."""
+    with _block_as_source(block):
+        return _run_unittest_block(block, django_db_blocker)
+
+
+def _run_unittest_block(block: Block, django_db_blocker: DjangoDbBlocker) -> unittest.TestResult:
     module = _new_module(block)
     try:
         try:

@@ -84,3 +84,36 @@ urlpatterns += [
     path("timeout/own/", views_timeout.own_timeout),
     path("timeout/to-forever/", views_timeout.to_forever),
 ]
+
+# Stateful machines (tests/stateful, benchmarks/bench_stateful.py).
+from tests.project.app import views_stateful  # noqa: E402
+
+stateful_router = AsyncViewSetRouter()
+stateful_router.register("owned", views_stateful.OwnedArticleViewSet, basename="owned-article")
+stateful_router.register(
+    "destroy-keeps-row", views_stateful.DestroyKeepsRowViewSet, basename="destroy-keeps-row"
+)
+stateful_router.register(
+    "retrieve-hides-drafts",
+    views_stateful.RetrieveHidesDraftsViewSet,
+    basename="retrieve-hides-drafts",
+)
+stateful_sync_router = DefaultRouter()
+stateful_sync_router.register("mine", views_stateful.MyArticleViewSet, basename="my-article")
+stateful_sync_router.register(
+    "update-ignores-field",
+    views_stateful.UpdateIgnoresFieldViewSet,
+    basename="update-ignores-field",
+)
+stateful_sync_router.register(
+    "list-loses-newest", views_stateful.ListLosesNewestViewSet, basename="list-loses-newest"
+)
+stateful_sync_router.register(
+    "patch-resets-published",
+    views_stateful.PatchResetsPublishedViewSet,
+    basename="patch-resets-published",
+)
+urlpatterns += [
+    path("stateful/", include(stateful_router.urls)),
+    path("stateful/sync/", include((stateful_sync_router.urls, "stateful"), namespace="sync")),
+]
