@@ -176,10 +176,11 @@ def has_file_fields(serializer: AnySerializer, seen: tuple[type[Any], ...] = ())
         if isinstance(field, fields.FileField):
             return True
         nested: object = getattr(field, "child", field)
-        if isinstance(nested, serializers.Serializer) and type(nested) not in seen:
-            inner = cast(AnySerializer, nested)
-            if has_file_fields(inner, (*seen, type(serializer))):
-                return True
+        if not isinstance(nested, serializers.Serializer):
+            continue
+        inner = cast(AnySerializer, nested)
+        if type(inner) not in seen and has_file_fields(inner, (*seen, type(serializer))):
+            return True
     return False
 
 
