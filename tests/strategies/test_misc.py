@@ -5,6 +5,7 @@ from typing import Any, cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from rest_framework import serializers
@@ -120,8 +121,22 @@ def test_file_fields_outside_multipart_say_so() -> None:
     class Outer(serializers.Serializer[Any]):
         inner = Nested()
 
-    with pytest.raises(UnsupportedFieldError, match="multipart"):
-        from_serializer(Outer)
+    with pytest.raises(UnsupportedFieldError, match="multipart=True"):
+        from_serializer(Outer, multipart=False)
+
+
+def test_files_in_nested_serializers_make_multipart_payloads() -> None:
+    class Nested(serializers.Serializer[Any]):
+        upload = serializers.FileField()
+
+    class Outer(serializers.Serializer[Any]):
+        inner = Nested()
+
+    payload = find(from_serializer(Outer), lambda _: True, settings=settings(database=None))
+    assert isinstance(payload["inner.upload"], SimpleUploadedFile)
+    data = QueryDict(mutable=True)
+    data.update(payload)
+    assert Outer(data=data).is_valid()
 
 
 def test_list_serializers_are_refused_with_the_alternative() -> None:

@@ -14,6 +14,7 @@ from django.core import validators as dj_validators
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, models, router
+from django.db.models.fields import PositiveIntegerRelDbTypeMixin
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from rest_framework.exceptions import ValidationError
@@ -322,8 +323,12 @@ def _column_range(field: AnyField) -> tuple[int, int] | None:
     except KeyError:
         return None
     low, high = bounds
-    if low is None or high is None:
-        return None
+    # A backend may report no range (SQLite before Django 5.0): no driver stores more than 64
+    # bits, and Positive*Field columns still have a check constraint.
+    if low is None:
+        low = 0 if isinstance(model_field, PositiveIntegerRelDbTypeMixin) else -(2**63)
+    if high is None:
+        high = 2**63 - 1
     return int(low), int(high)
 
 

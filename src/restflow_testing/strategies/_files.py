@@ -116,9 +116,9 @@ def _require_multipart(field: AnyField, ctx: Context) -> None:
         raise unsupported(
             field,
             ctx.path,
-            "file uploads need multipart payloads: they are only drawn for top-level fields, "
-            "with from_serializer(..., multipart=True) or left to detect file fields; send them "
-            "with format='multipart'",
+            "file uploads need multipart payloads: from_serializer(..., multipart=True), or "
+            "leave multipart unset for serializers with file fields; send them with "
+            "format='multipart'",
         )
 
 

@@ -170,10 +170,18 @@ def empty_required_fields(
     ]
 
 
-def has_file_fields(serializer: AnySerializer) -> bool:
-    return any(
-        isinstance(field, fields.FileField) for field in writable_fields(serializer).values()
-    )
+def has_file_fields(serializer: AnySerializer, seen: tuple[type[Any], ...] = ()) -> bool:
+    """Whether a file or image field is written, at the top level or in nested serializers."""
+    for field in writable_fields(serializer).values():
+        if isinstance(field, fields.FileField):
+            return True
+        nested: object = getattr(field, "child", field)
+        if not isinstance(nested, serializers.Serializer):
+            continue
+        inner = cast(AnySerializer, nested)
+        if type(inner) not in seen and has_file_fields(inner, (*seen, type(serializer))):
+            return True
+    return False
 
 
 def check_extra_data(
