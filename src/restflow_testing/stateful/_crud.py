@@ -85,7 +85,7 @@ class CRUDObject:
 @dataclass
 class CRUDStatistics:
     """Requests of CRUD machine runs, gathered by
-    :func:`~restflow_testing.stateful.run_crud_machine`."""
+    ``run_crud_machine``."""
 
     runs: int = 0
     requests: int = 0
@@ -114,13 +114,13 @@ statistics: ContextVar[CRUDStatistics | None] = ContextVar(
 
 
 class CRUDMachine(APIStateMachine):
-    """The base of the machines :func:`crud_machine` builds; see there for the rules."""
+    """The base of the machines ``crud_machine`` builds; see there for the rules."""
 
     endpoint: ClassVar[Endpoint]
     actors: ClassVar[tuple[Actor, ...]]
     max_pages: ClassVar[int] = 100
     crud_arguments: ClassVar[dict[str, Any]]
-    """The arguments of the :func:`crud_machine` call that made the class (for reproducers)."""
+    """The arguments of the ``crud_machine`` call that made the class (for reproducers)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -470,7 +470,7 @@ def crud_machine(
     * ``retrieve``, ``update`` (PUT, a full payload), ``partial_update`` (PATCH, a partial
       one) and ``destroy`` on objects of the bundle.
 
-    Invariants (a broken one raises :class:`StatefulInvariantError` naming it): a created object
+    Invariants (a broken one raises ``StatefulInvariantError`` naming it): a created object
     is retrievable and shows what the create response showed; after an update or a partial
     update, retrieve shows each sent writable field as the serializer renders what it parsed,
     and every other writable field unchanged (a full update may reset fields with a default to

@@ -1,7 +1,7 @@
 """``rule``, ``initialize``, ``invariant`` and ``precondition`` that accept ``async def``.
 
 Each decorator hands Hypothesis' own decorator a sync function: an ``async def`` method (or
-precondition) is wrapped, with :func:`functools.wraps`, into a function that runs its coroutine
+precondition) is wrapped, with ``functools.wraps``, into a function that runs its coroutine
 on the machine's test loop and returns the result. Hypothesis calls the function it was given,
 so the wrapper is what runs for every step; nothing of Hypothesis is replaced.
 """
@@ -44,7 +44,7 @@ def rule(
     target: Bundle[Any] | None = None,
     **kwargs: SearchStrategy[Any],
 ) -> StepDecorator:
-    """Hypothesis' :func:`~hypothesis.stateful.rule`, for ``def`` and ``async def`` methods.
+    """Hypothesis' ``rule``, for ``def`` and ``async def`` methods.
 
     An ``async def`` rule runs on the machine's test loop, where ``self.client`` works; its
     return value goes to ``target``/``targets`` as a sync rule's does.
@@ -60,7 +60,7 @@ def initialize(
     target: Bundle[Any] | None = None,
     **kwargs: SearchStrategy[Any],
 ) -> StepDecorator:
-    """Hypothesis' :func:`~hypothesis.stateful.initialize`, for ``def`` and ``async def``
+    """Hypothesis' ``initialize``, for ``def`` and ``async def``
     methods: each runs once per run, before any rule."""
     make: Any = stateful.initialize
     decorate: Any = make(targets=targets, target=target, **kwargs)
@@ -68,7 +68,7 @@ def initialize(
 
 
 def invariant(*, check_during_init: bool = False) -> StepDecorator:
-    """Hypothesis' :func:`~hypothesis.stateful.invariant`, for ``def`` and ``async def``
+    """Hypothesis' ``invariant``, for ``def`` and ``async def``
     methods: checked after every step (an ``async def`` one on the test loop)."""
     mark: Any = stateful.invariant(check_during_init=check_during_init)
 
@@ -81,14 +81,14 @@ def invariant(*, check_during_init: bool = False) -> StepDecorator:
 
 
 def is_invariant(method: object) -> bool:
-    """Whether ``method`` was decorated with this module's :func:`invariant`."""
+    """Whether ``method`` was decorated with this module's ``invariant``."""
     return getattr(method, _INVARIANT_MARK, False) is True
 
 
 def precondition(
     predicate: Callable[[Any], bool] | Callable[[Any], Awaitable[bool]], /
 ) -> StepDecorator:
-    """Hypothesis' :func:`~hypothesis.stateful.precondition`; ``predicate`` may be ``async def``.
+    """Hypothesis' ``precondition``; ``predicate`` may be ``async def``.
 
     An async predicate is awaited on the machine's test loop each time Hypothesis asks whether
     the rule may run (before drawing the rule's arguments).

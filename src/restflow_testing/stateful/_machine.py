@@ -4,8 +4,8 @@ Hypothesis makes a machine for every run (one sequence of steps) on the test's t
 its ``teardown`` in a ``finally``. The machine's ``__init__`` enters a savepoint in each of its
 databases and ``teardown`` rolls it back, so every run starts from the rows the test set up and
 shrinking replays each candidate on the same data. Coroutines of async rules run on the test
-loop the ambient test provides (:attr:`APIStateMachine.TestCase`,
-:meth:`APIStateMachine.run_as_test`), or on a loop of the machine's own.
+loop the ambient test provides (``APIStateMachine.TestCase``,
+``APIStateMachine.run_as_test``), or on a loop of the machine's own.
 """
 
 from __future__ import annotations
@@ -92,24 +92,24 @@ class _TestCaseProperty:
 class APIStateMachine(RuleBasedStateMachine):
     """A rule-based state machine whose rules may be ``async def`` and send requests.
 
-    Decorate methods with :func:`~restflow_testing.stateful.rule`,
-    :func:`~restflow_testing.stateful.initialize`, :func:`~restflow_testing.stateful.invariant`
-    and :func:`~restflow_testing.stateful.precondition` (this package's, which accept
+    Decorate methods with ``rule``,
+    ``initialize``, ``invariant``
+    and ``precondition`` (this package's, which accept
     ``async def``). Guarantees, for every run (one sequence of steps):
 
     * coroutines run on the test loop, while the test's thread serves their ORM work: views and
       async ORM calls use the test's database connection, inside its transaction;
-    * the run is inside its own savepoint of every database in :attr:`databases`, rolled back
+    * the run is inside its own savepoint of every database in ``databases``, rolled back
       by ``teardown``: runs are independent and shrinking replays them cleanly;
-    * ``self.client`` is a fresh :class:`~restflow_testing.AsyncAPIClient` (``client_class``)
+    * ``self.client`` is a fresh ``AsyncAPIClient`` (``client_class``)
       and ``django.core.mail.outbox`` starts empty;
     * asyncio tasks a run leaves running fail it with
-      :class:`~restflow_testing.LeakedTaskError` (they are cancelled).
+      ``LeakedTaskError`` (they are cancelled).
 
     Clean up in ``async def asyncTearDown(self)`` (on the test loop) or in a sync
     ``teardown``, neither needing ``super()``: the run's end (leaked-task check, rollback)
     always follows them. Run the machine with ``Machine.TestCase`` (an
-    :class:`~restflow_testing.AsyncAPITestCase`), :meth:`run_as_test` (pytest), or
+    ``AsyncAPITestCase``), ``run_as_test`` (pytest), or
     Hypothesis' ``run_state_machine_as_test`` (the machine then makes a loop per run).
     """
 
@@ -260,7 +260,7 @@ async def _running_tasks() -> set[asyncio.Task[object]]:
 
 
 class StateMachineTestCase(AsyncAPITestCase):
-    """The type of ``Machine.TestCase``: an :class:`~restflow_testing.AsyncAPITestCase` whose
+    """The type of ``Machine.TestCase``: an ``AsyncAPITestCase`` whose
     one test, ``runTest``, runs the machine.
 
     Runs use the test case's loop (so objects ``asyncSetUp`` makes are usable in rules), its

@@ -2,7 +2,7 @@
 
 Hypothesis adds the shrunk steps of a failing run to the exception's notes (``state = M()``,
 one line per step, ``state.teardown()``); a reproducer replays them in an
-:class:`~restflow_testing.AsyncAPITestCase` test method, where each step's coroutine runs on a
+``AsyncAPITestCase`` test method, where each step's coroutine runs on a
 loop of the machine's own and the run is in a savepoint of the test's transaction.
 """
 
@@ -67,7 +67,7 @@ def _count_rules(machine: type[APIStateMachine], steps: list[str]) -> int:
 
 @dataclass(frozen=True)
 class StatefulReport:
-    """What :func:`run_crud_machine` found: failures (empty when every run passed) and the
+    """What ``run_crud_machine`` found: failures (empty when every run passed) and the
     requests sent."""
 
     machine: type[APIStateMachine]
@@ -82,12 +82,12 @@ class StatefulReport:
 def run_crud_machine(
     machine: type[APIStateMachine], *, settings: Settings | None = None
 ) -> StatefulReport:
-    """Run ``machine`` (a :func:`crud_machine` class, or any
-    :class:`~restflow_testing.stateful.APIStateMachine`) as one test and report instead of
+    """Run ``machine`` (a ``crud_machine`` class, or any
+    ``APIStateMachine``) as one test and report instead of
     raising: each distinct failure Hypothesis found, shrunk, with the broken invariant and a
     reproducer, and the requests the runs sent.
 
-    Call it as :meth:`~restflow_testing.stateful.APIStateMachine.run_as_test` is called: from
+    Call it as ``run_as_test`` is called: from
     sync code on the thread that owns the test database's connection, inside a transaction.
     """
     counts = CRUDStatistics()

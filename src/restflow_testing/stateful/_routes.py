@@ -32,7 +32,7 @@ def crud_machines(
     actors: Sequence[Actor] = DEFAULT_ACTORS,
     fields: dict[str, SearchStrategy[Any]] | None = None,
 ) -> list[type[CRUDMachine]]:
-    """One :func:`crud_machine` per viewset that can create and retrieve objects.
+    """One ``crud_machine`` per viewset that can create and retrieve objects.
 
     ``router_or_urlconf`` is a router (each registration of it), a URLconf (module or dotted
     name), or ``None`` for the project's ``ROOT_URLCONF``: every router served by it, each
