@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from restflow_testing.fuzz._config import FuzzConfig
     from restflow_testing.fuzz._discovery import Endpoint
-    from restflow_testing.fuzz._report import EndpointResult, FuzzReport
+    from restflow_testing.fuzz._report import EndpointResult, FuzzReport, StatefulResult
 
 USAGE_ERROR = 2
 
@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave out endpoints whose 'METHOD /route/' matches (repeatable)",
     )
     parser.add_argument(
+        "--stateful",
+        action="store_true",
+        help="also run a CRUD state machine (restflow_testing.stateful.crud_machine) for every "
+        "router-registered viewset; its failures carry the check 'stateful'",
+    )
+    parser.add_argument(
         "--json", metavar="PATH", type=Path, help="also write the report as JSON to PATH"
     )
     parser.add_argument(
@@ -117,6 +123,7 @@ def main(
         max_examples=options.max_examples,
         config=config,
         progress=None if options.no_progress else err,
+        stateful=options.stateful,
     )
     print(report.summary_table(), file=out)
     for failure in report.failures:
@@ -135,8 +142,10 @@ def fuzz_in_test_database(
     max_examples: int,
     config: FuzzConfig | None,
     progress: TextIO | None,
+    stateful: bool = False,
 ) -> FuzzReport:
-    """Fuzz ``endpoints`` against freshly created test databases, destroyed afterwards."""
+    """Fuzz ``endpoints`` against freshly created test databases, destroyed afterwards; with
+    ``stateful``, then run a CRUD state machine for every router viewset of ``urlconf``."""
     from django.db import connections
     from django.test.runner import DiscoverRunner
 
@@ -168,11 +177,42 @@ def fuzz_in_test_database(
                 if progress is not None:
                     print(_progress_line(index, len(endpoints), result), file=progress, flush=True)
                 loop.replace_workers()
+            if stateful:
+                loop.close()  # the machines run on loops of their own
+                for machine_result in _stateful_results(urlconf, max_examples):
+                    report.stateful.append(machine_result)
+                    if progress is not None:
+                        print(machine_result.progress_line(), file=progress, flush=True)
     finally:
         loop.close()
         runner.teardown_databases(old_config)
         runner.teardown_test_environment()
     return report
+
+
+def _stateful_results(urlconf: str, max_examples: int) -> list[StatefulResult]:
+    """Run ``crud_machine`` for each router viewset of ``urlconf``, each in a transaction rolled
+    back after it, with ``max_examples`` runs of at most 10 steps."""
+    from django.db import connections
+    from hypothesis import settings
+
+    from restflow_testing.fuzz._report import StatefulResult
+    from restflow_testing.fuzz._searches import SLOW_OR_FILTERED
+    from restflow_testing.stateful import crud_machines, run_crud_machine
+
+    runs = settings(
+        max_examples=max_examples,
+        stateful_step_count=10,
+        deadline=None,
+        database=None,
+        suppress_health_check=SLOW_OR_FILTERED,
+    )
+    results: list[StatefulResult] = []
+    for machine in crud_machines(urlconf):
+        with _rolled_back(connections):
+            outcome = run_crud_machine(machine, settings=runs)
+        results.append(StatefulResult.of(machine, outcome))
+    return results
 
 
 @contextlib.contextmanager

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from restflow_testing.fuzz._discovery import Endpoint
+
+if TYPE_CHECKING:
+    from restflow_testing.stateful import CRUDMachine, StatefulReport
 
 
 @dataclass(frozen=True)
@@ -68,16 +71,60 @@ class EndpointResult:
         return " ".join(f"{code}x{count}" for code, count in sorted(self.statuses.items())) or "-"
 
 
+@dataclass(frozen=True)
+class StatefulResult:
+    """The outcome of ``--stateful``'s CRUD state machine on one router viewset."""
+
+    machine: str
+    route: str
+    """The viewset's list route, where the machine's creates go."""
+    runs: int
+    requests: int
+    failures: list[Failure]
+
+    @classmethod
+    def of(cls, machine: type[CRUDMachine], outcome: StatefulReport) -> StatefulResult:
+        route = machine.endpoint.list_url()
+        failures = [
+            Failure(
+                method="CRUD",
+                route=route,
+                check="stateful",
+                status=None,
+                message=f"{failure.invariant}: {failure.message}",
+                reproducer=failure.reproducer,
+            )
+            for failure in outcome.failures
+        ]
+        counts = outcome.statistics
+        return cls(machine.__name__, route, counts.runs, counts.requests, failures)
+
+    @property
+    def id(self) -> str:
+        return f"CRUD {self.route}"
+
+    def progress_line(self) -> str:
+        state = "FAILED (stateful)" if self.failures else "ok"
+        return f"{self.id}: {self.runs} runs, {self.requests} requests, {state}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"machine": self.machine, "route": self.route, "runs": self.runs,
+                "requests": self.requests}  # fmt: skip
+
+
 @dataclass
 class FuzzReport:
     """A whole run: its seed, one result per endpoint, and every failure."""
 
     seed: int
     endpoints: list[EndpointResult] = field(default_factory=list)
+    stateful: list[StatefulResult] = field(default_factory=list)
+    """With ``--stateful``: one CRUD state machine per router viewset."""
 
     @property
     def failures(self) -> list[Failure]:
-        return [failure for result in self.endpoints for failure in result.failures]
+        found = [failure for result in self.endpoints for failure in result.failures]
+        return found + [failure for result in self.stateful for failure in result.failures]
 
     @property
     def examples(self) -> int:
@@ -85,11 +132,14 @@ class FuzzReport:
 
     def as_json(self) -> dict[str, Any]:
         """The ``--json`` document: ``seed``, ``endpoints`` and ``failures``."""
-        return {
+        document: dict[str, Any] = {
             "seed": self.seed,
             "endpoints": [result.as_json() for result in self.endpoints],
             "failures": [failure.as_json() for failure in self.failures],
         }
+        if self.stateful:
+            document["stateful"] = [result.as_json() for result in self.stateful]
+        return document
 
     def summary_table(self) -> str:
         """One line per endpoint: endpoint, examples, statuses seen, failures by check."""
@@ -98,6 +148,11 @@ class FuzzReport:
             checks = Counter(failure.check for failure in result.failures)
             failed = ", ".join(sorted(checks)) or ("skipped" if result.skipped else "-")
             rows.append((result.endpoint.id, str(result.examples), result.statuses_text(), failed))
+        for machine in self.stateful:
+            failed = "stateful" if machine.failures else "-"
+            rows.append(
+                (machine.id, f"{machine.runs} runs", f"{machine.requests} requests", failed)
+            )
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         lines = [
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
