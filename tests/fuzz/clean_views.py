@@ -1,8 +1,7 @@
 """Stock views the fuzzer must pass without a single failure: DRF viewsets and generic views,
-drf-restflow async viewsets and generic views, adrf viewsets, a plain Django view."""
+drf-restflow async viewsets and generic views, a plain Django view (adrf's viewset is in
+``adrf_views``)."""
 
-from adrf import viewsets as adrf_viewsets
-from adrf.serializers import ModelSerializer as AdrfModelSerializer
 from django.http import HttpRequest, JsonResponse
 from rest_framework import filters, generics, pagination, permissions, viewsets
 from rest_framework.decorators import action
@@ -75,22 +74,6 @@ class AsyncTagListCreate(AsyncListCreateAPIView):
 
     queryset = Tag.objects.order_by("id")
     serializer_class = TagSerializer
-
-
-class AdrfTagSerializer(AdrfModelSerializer):
-    """adrf's viewsets save through adrf's async serializers."""
-
-    class Meta:
-        model = Tag
-        fields = ["id", "name"]
-
-
-class AdrfTagViewSet(adrf_viewsets.ModelViewSet):
-    """adrf's async ModelViewSet."""
-
-    queryset = Tag.objects.order_by("id")
-    serializer_class = AdrfTagSerializer
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
 
 def health(request: HttpRequest) -> JsonResponse:
