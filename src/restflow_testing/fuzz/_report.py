@@ -91,7 +91,7 @@ class StatefulResult:
                 route=route,
                 check="stateful",
                 status=None,
-                message=f"{failure.invariant}: {failure.message}",
+                message=failure.message,
                 reproducer=failure.reproducer,
             )
             for failure in outcome.failures
