@@ -185,27 +185,27 @@ class WebSocketSession:
         """The next text frame; ``TypeError`` if the frame is binary,
         [`WebSocketDisconnect`][restflow_testing.websocket.WebSocketDisconnect] if the
         application closed the connection."""
-        message = await self._next_frame(timeout)
-        text = message.get("text")
-        if text is None:
-            raise TypeError(
-                f"Expected a text frame from {self.path}, got a binary one: "
-                f"{message.get('bytes')!r:.200}. Use receive_bytes() for binary frames."
-            )
-        return str(text)
+        return str(await self._frame("text", timeout))
 
     async def receive_bytes(self, *, timeout: float | None = None) -> bytes:
         """The next binary frame; ``TypeError`` if the frame is text,
         [`WebSocketDisconnect`][restflow_testing.websocket.WebSocketDisconnect] if the
         application closed the connection."""
-        message = await self._next_frame(timeout)
-        data = message.get("bytes")
+        return bytes(await self._frame("bytes", timeout))
+
+    async def _frame(self, key: Literal["text", "bytes"], seconds: float | None) -> Any:
+        """The payload of the next frame, which must be of the ``key`` kind."""
+        message = await self._next_frame(seconds)
+        data = message.get(key)
         if data is None:
-            raise TypeError(
-                f"Expected a binary frame from {self.path}, got a text one: "
-                f"{message.get('text')!r:.200}. Use receive_text() for text frames."
+            wanted, got, other = (
+                ("text", "binary", "bytes") if key == "text" else ("binary", "text", "text")
             )
-        return bytes(data)
+            raise TypeError(
+                f"Expected a {wanted} frame from {self.path}, got a {got} one: "
+                f"{message.get(other)!r:.200}. Use receive_{other}() for {got} frames."
+            )
+        return data
 
     async def receive_json(
         self, *, mode: Literal["text", "binary"] = "text", timeout: float | None = None
