@@ -5,9 +5,12 @@
    block of the README and the docs (``scripts/check_doc_types.py``),
    ``basedpyright --verifytypes`` (must be 100%), the docs build (``mkdocs build --strict``) and
    the test suite, on SQLite and then on a throwaway PostgreSQL cluster (``scripts/_postgres.py``;
-   skipped, not failed, where PostgreSQL's server programs are not installed).
+   skipped, not failed, where PostgreSQL's server programs are not installed), and Django's and
+   DRF's own client tests ported to await the client (``benchmarks/conformance/run.py``: it
+   fails if a test passing with Django's ``AsyncClient`` fails with ``AsyncAPIClient``).
 2. A second environment (.venv-lowest) on the lowest supported versions (Django 4.2, DRF 3.15,
-   asgiref 3.9): the test suite again, on SQLite and on PostgreSQL.
+   asgiref 3.9): the test suite again, on SQLite and on PostgreSQL, and the ported client tests
+   of those versions.
 
 Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
 A skipped step counts as neither passed nor failed.
@@ -143,6 +146,7 @@ def main() -> int:
         pytest = [str(dev), "-m", "pytest", "-q", "-p", "xdist", "-n", "2"]
         step("pytest (latest versions)", pytest)
         postgres_step("pytest (latest versions, PostgreSQL)", pytest)
+        step(CONFORMANCE, [str(dev), "benchmarks/conformance/run.py"])
 
     if not fast:
         lowest = str(environment(LOWEST_ENV))
@@ -154,6 +158,7 @@ def main() -> int:
             lowest_pytest = [lowest, "-m", "pytest", "-q", "-p", "xdist", "-n", "2"]
             step("pytest (lowest versions)", lowest_pytest)
             postgres_step("pytest (lowest versions, PostgreSQL)", lowest_pytest)
+            step(f"{CONFORMANCE} (lowest versions)", [lowest, "benchmarks/conformance/run.py"])
 
     print("\n=== summary")
     for name, status, seconds in results:
@@ -165,6 +170,7 @@ def main() -> int:
 
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+CONFORMANCE = "Django's and DRF's client tests, ported (AsyncAPIClient passes all AsyncClient does)"
 # No step of a healthy run takes a quarter of this; a hung test fails its step instead of CI.
 STEP_TIMEOUT = 20 * 60
 _LABELS = {PASSED: "ok  ", FAILED: "FAIL", SKIPPED: "skip"}

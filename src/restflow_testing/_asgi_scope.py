@@ -230,12 +230,27 @@ def assemble(
     return scope
 
 
+def wsgi_names(scope: Mapping[str, Any]) -> dict[str, str]:
+    """What a sent ``scope`` asked for, under the WSGI names Django's sync client records its
+    requests by (``assertRedirects`` and tests written for that client read them)."""
+    query = scope["query_string"]
+    host, port = scope["server"]
+    return {
+        "PATH_INFO": scope["path"],
+        "REQUEST_METHOD": scope["method"],
+        "QUERY_STRING": query.decode("latin1") if isinstance(query, bytes) else str(query),
+        "SERVER_NAME": str(host),
+        "SERVER_PORT": str(port),
+        "wsgi.url_scheme": scope["scheme"],
+    }
+
+
 def query_string(data: QueryData | None, query_params: QueryData | None) -> str | None:
     """The query string of a GET-like request whose ``data`` is its query."""
     if data and query_params:
         raise ValueError(
-            "Pass the query either as data= or as query_params=, not both: for GET, HEAD and "
-            "TRACE requests data is the query string."
+            "query_params and data arguments are mutually exclusive. For GET, HEAD and TRACE "
+            "requests data is the query string: pass the query as one of them."
         )
     return urlencode(cast("Any", data), doseq=True) if data else None
 

@@ -34,6 +34,7 @@ from restflow_testing._asgi_scope import (
     credential_headers,
     request_scope,
     websocket_scope,
+    wsgi_names,
 )
 from restflow_testing._awaited_requests import reported_if_not_awaited
 from restflow_testing._client_handler import ForceAuthAsyncClientHandler
@@ -349,8 +350,7 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
             raise record.exc_info[1]
         response.client = self
         response.request = scope
-        # Django's assertRedirects() resolves a relative Location against the WSGI name.
-        scope["PATH_INFO"] = scope["path"]
+        scope.update(wsgi_names(scope))
         if record.templates:
             response.templates = record.templates
             contexts = record.contexts

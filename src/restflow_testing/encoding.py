@@ -241,8 +241,8 @@ def _check_multipart_value(where: str, value: object) -> None:
         )
     if value is None:
         raise TypeError(
-            f"Multipart field {where} is None, which multipart cannot encode: pass an "
-            "empty string or leave the field out."
+            f"Cannot encode None for key {where} as POST data. Did you mean to pass an empty "
+            "string or omit the value?"
         )
 
 

@@ -36,9 +36,10 @@ class APIResponse(HttpResponseBase):
       dataclass of yours and typed as it;
     - ``data``: the data a DRF ``Response`` was built with. On other responses reading it
       raises ``AttributeError`` saying to use ``json()`` or ``content``;
-    - ``request``: the ASGI scope the client sent (with ``PATH_INFO`` too, which Django's
-      ``assertRedirects`` reads to resolve a relative ``Location``); ``asgi_request``: the
-      ``ASGIRequest`` the view received;
+    - ``request``: the ASGI scope the client sent, with the WSGI names Django's sync client
+      records too (``PATH_INFO``, ``REQUEST_METHOD``, ``QUERY_STRING``, ``SERVER_NAME``,
+      ``SERVER_PORT``, ``wsgi.url_scheme``: ``assertRedirects`` reads ``PATH_INFO`` to resolve a
+      relative ``Location``); ``asgi_request``: the ``ASGIRequest`` the view received;
     - ``redirect_chain``: ``(url, status)`` of each redirect followed, set only with
       ``follow=True`` (as Django's client does: ``assertRedirects`` tells from its presence
       whether the redirect was followed);

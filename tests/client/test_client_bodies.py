@@ -121,10 +121,10 @@ def test_factory_encodes_with_the_charset_too() -> None:
     ("value", "message"),
     [
         ([{"a": 1}], r"field 'tags'\[0\] is a dict: multipart bodies cannot nest"),
-        (["ok", None], r"field 'tags'\[1\] is None, which multipart cannot encode"),
+        (["ok", None], r"Cannot encode None for key 'tags'\[1\] as POST data"),
         ((["a"],), r"field 'tags'\[0\] is a list"),
         ({"a": 1}, r"field 'tags' is a dict"),
-        (None, r"field 'tags' is None"),
+        (None, r"Cannot encode None for key 'tags' as POST data"),
     ],
 )
 @pytest.mark.parametrize("flavour", ["restflow", "drf"])

@@ -20,6 +20,27 @@ async def test_following_sets_the_chain_even_without_a_redirect() -> None:
     assert response.redirect_chain == []
 
 
+async def test_response_request_records_what_was_sent_under_wsgi_names_too() -> None:
+    # Tests written for Django's sync client read response.request by WSGI names; after a
+    # followed redirect they describe the last request, as that client's do.
+    client = AsyncAPIClient()
+    direct = await client.post("/restflow/echo/?page=2", {"a": 1}, format="json")
+    assert direct.request["REQUEST_METHOD"] == direct.request["method"] == "POST"
+    assert direct.request["PATH_INFO"] == direct.request["path"] == "/restflow/echo/"
+    assert direct.request["QUERY_STRING"] == "page=2"
+    assert (direct.request["SERVER_NAME"], direct.request["SERVER_PORT"]) == ("testserver", "80")
+    assert direct.request["wsgi.url_scheme"] == "http"
+
+    kept = await client.put("/client/keep-method/", {"a": 1}, format="json", follow=True)
+    assert (kept.request["REQUEST_METHOD"], kept.request["PATH_INFO"]) == ("PUT", "/restflow/echo/")
+
+    moved = await client.get("/client/absolute/", follow=True)
+    assert moved.request["SERVER_NAME"] == "api.example.com"
+    assert moved.request["QUERY_STRING"] == "from=absolute"
+    secure = await client.get("/restflow/echo/", secure=True)
+    assert (secure.request["wsgi.url_scheme"], secure.request["SERVER_PORT"]) == ("https", "443")
+
+
 async def test_query_only_location_keeps_the_current_path() -> None:
     # A sync DRF view answering "?success=true": the target is its own path, not "/".
     response = await AsyncAPIClient().get("/client/query-only/", follow=True)

@@ -386,7 +386,7 @@ def test_query_in_path_and_constructor_default() -> None:
 
 
 def test_get_data_and_query_params_together_are_refused() -> None:
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match="mutually exclusive"):
         run(lambda: AsyncAPIClient().get(ECHO["drf"], {"a": 1}, query_params={"b": 2}))
 
 

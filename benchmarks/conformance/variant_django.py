@@ -1,0 +1,41 @@
+"""Django's own ``AsyncClient`` and ``AsyncRequestFactory`` under Django's test cases."""
+
+from _helpers import _port_await, _port_raises, _port_sync
+from django import test
+from rest_framework.test import URLPatternsTestCase as DRFURLPatternsTestCase
+
+Client = AsyncClient = APIClient = test.AsyncClient
+RequestFactory = AsyncRequestFactory = APIRequestFactory = test.AsyncRequestFactory
+
+
+class SimpleTestCase(test.SimpleTestCase):
+    client_class = test.AsyncClient
+
+
+class TransactionTestCase(test.TransactionTestCase):
+    client_class = test.AsyncClient
+
+
+class TestCase(test.TestCase):
+    client_class = test.AsyncClient
+
+
+class URLPatternsTestCase(DRFURLPatternsTestCase):
+    client_class = test.AsyncClient
+
+
+__all__ = [
+    "APIClient",
+    "APIRequestFactory",
+    "AsyncClient",
+    "AsyncRequestFactory",
+    "Client",
+    "RequestFactory",
+    "SimpleTestCase",
+    "TestCase",
+    "TransactionTestCase",
+    "URLPatternsTestCase",
+    "_port_await",
+    "_port_raises",
+    "_port_sync",
+]
