@@ -84,6 +84,11 @@ _KEEP_METHOD: Final = frozenset({HTTPStatus.TEMPORARY_REDIRECT, HTTPStatus.PERMA
 _HAS_ASYNC_AUTH: Final = hasattr(ClientMixin, "alogin")
 
 
+def _loaded(session: SessionBase) -> SessionBase:
+    session.keys()  # loads the session data; later reads come from memory
+    return session
+
+
 def _off_the_loop(name: str, async_form: str, function: Callable[[], _T]) -> _T:
     """Call a sync session helper, which uses the database: here when no event loop runs on
     this thread; from code on a test loop (an async test), on the thread that serves its sync
@@ -219,10 +224,14 @@ class AsyncAPIClient(APIRequestEncoding, AsyncClient):
         return _off_the_loop("session", "asession()", lambda: super(AsyncAPIClient, self).session)
 
     async def asession(self) -> SessionBase:
-        """The client's session store, created and saved when there is none yet."""
+        """The client's session store, created and saved when there is none yet, and loaded:
+        reading it (``session["key"]``, ``"key" in session``, ``session.get()``) needs no
+        database, so it works in async code; saving still does (``await session.asave()``)."""
         if _HAS_ASYNC_AUTH:
-            return await super().asession()
-        return await sync_to_async(lambda: self.session)()
+            session = await super().asession()
+            await session.akeys()  # loads the session data; later reads come from memory
+            return session
+        return await sync_to_async(lambda: _loaded(self.session))()
 
     def login(self, **credentials: Any) -> bool:
         """Log in through the authentication backends; ``False`` when the credentials are

@@ -190,3 +190,19 @@ class SyncLoginInAsyncSetUp(AsyncAPITestCase):
     async def test_the_session_carries_into_the_test(self) -> None:
         response = await self.client.get("/client/whoami/")
         self.assertEqual(response.json(as_type=dict[str, Any])["user"], "ada")
+
+
+class SessionReadsInAsyncTests(AsyncAPITestCase):
+    async def test_the_session_asession_gives_is_read_without_the_database(self) -> None:
+        # Reading a session store loads it from the database, which async code may not do
+        # synchronously: asession() hands it out loaded, so plain reads work.
+        before = await self.client.asession()
+        self.assertNotIn("visits", before)
+        with self.assertRaises(KeyError):
+            before["visits"]
+        await self.client.get("/client/visit/")
+        await self.client.get("/client/visit/")
+        after = await self.client.asession()
+        self.assertEqual(after["visits"], 2)
+        self.assertEqual(after.get("visits"), 2)
+        self.assertEqual(after.session_key, before.session_key)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("django/sync-slow/", views_django.sync_slow),
     path("client/kv/", views_client.KeyValueEchoView.as_view()),
     path("client/whoami/", views_client.whoami),
+    path("client/visit/", views_client.count_visit),
     path("client/csrf/", views_client.csrf_token),
     path("client/rel/", views_client.redirect_relative),
     path("client/absolute/", views_client.redirect_absolute),

@@ -175,3 +175,10 @@ class NotifyView(AsyncAPIView):
         data = cast("dict[str, str]", request.data)
         await sync_to_async(send_mail)("Hello", "A notification.", "api@example.com", [data["to"]])
         return Response(status=202)
+
+
+def count_visit(request: HttpRequest) -> JsonResponse:
+    """A sync view that counts its visits in the session."""
+    visits = int(request.session.get("visits", 0)) + 1
+    request.session["visits"] = visits
+    return JsonResponse({"visits": visits})
