@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -69,37 +69,51 @@ def cases(
     """Requests to ``endpoint`` as ``user_kinds``, its lookup pointing at ``rows`` or at a
     missing row."""
     form = body_format(endpoint) or "json"
-    return st.builds(
-        _case,
-        st.just(endpoint),
-        st.sampled_from(list(user_kinds)),
-        _targets(endpoint, rows),
-        _query(endpoint.query_parameters),
-        _bodies(endpoint, config, form),
-        st.just(form),
+    return _drawn_case(
+        _CaseParts(
+            endpoint,
+            st.sampled_from(list(user_kinds)),
+            _targets(endpoint, rows),
+            _query(endpoint.query_parameters),
+            _bodies(endpoint, config, form),
+            form,
+        )
     )
 
 
-def _case(
-    endpoint: Endpoint,
-    user: UserKind,
-    target: tuple[dict[str, str], Row | None, bool],
-    query: dict[str, str],
-    body: tuple[BodyKind, Any],
-    form: str,
-) -> FuzzCase:
-    values, row, missing = target
+class _CaseParts(NamedTuple):
+    """The strategies of one endpoint's requests. Its repr is short: Hypothesis names the
+    strategy a draw came from when something interrupts the draw, and the whole tree of an
+    endpoint's body strategies runs to tens of kilobytes (Hypothesis warns about such reprs)."""
+
+    endpoint: Endpoint
+    users: SearchStrategy[UserKind]
+    targets: SearchStrategy[tuple[dict[str, str], Row | None, bool]]
+    query: SearchStrategy[dict[str, str]]
+    bodies: SearchStrategy[tuple[BodyKind, Any]]
+    form: str
+
+    def __repr__(self) -> str:  # not the fields: see the class docstring
+        return f"<requests to {self.endpoint.id}>"
+
+
+@st.composite
+def _drawn_case(draw: st.DrawFn, parts: _CaseParts) -> FuzzCase:
+    user = draw(parts.users)
+    values, row, missing = draw(parts.targets)
+    query = draw(parts.query)
+    body_kind, body = draw(parts.bodies)
     return FuzzCase(
-        method=endpoint.method,
-        path=endpoint.path(values),
+        method=parts.endpoint.method,
+        path=parts.endpoint.path(values),
         user=user,
         values=values,
         target=row,
         missing=missing,
         query=query,
-        body_kind=body[0],
-        body=body[1],
-        format=form,
+        body_kind=body_kind,
+        body=body,
+        format=parts.form,
     )
 
 
