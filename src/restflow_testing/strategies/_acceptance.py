@@ -1,0 +1,138 @@
+"""When Hypothesis would give up on a test because checks reject its draws: the same decision,
+taken one step earlier, so that the strategies can name the serializer instead.
+
+The strategies check drawn payloads with the serializer and give up an example (Hypothesis'
+``reject()``) when ten payloads in a row were rejected. Hypothesis stops a test that gives up
+too many examples, with a generic error; :meth:`Run.give_up` says, on the example being given
+up, whether that example is the one that tips Hypothesis over. The thresholds are Hypothesis'
+own (``hypothesis/internal/conjecture/engine.py``):
+
+- the ``filter_too_much`` health check fails when 50 examples are given up before 10 pass,
+  counting from the example after the first (the simplest one, which the health check does not
+  count), unless the test's settings suppress that health check;
+- ``Unsatisfiable`` ends a test in which more than ``INVALID_THRESHOLD_BASE`` (458) examples
+  were given up and none passed (what happens when the health check is suppressed).
+
+The counts are kept per test (the function ``@given`` wraps), over the examples in which a
+checking strategy was drawn. The examples these strategies give up are among those Hypothesis
+counts as invalid, and the examples they do not give up include every one it counts as passing,
+so a rule is met only on an example where Hypothesis' own would be met: a test Hypothesis would
+run to the end is never stopped. Once an example fails, no rule applies (Hypothesis stops its
+health checks then and reports the failure). The first example counted is taken to be
+Hypothesis' simplest one: true unless the example database replays examples of the test first.
+"""
+
+from __future__ import annotations
+
+import sys
+import weakref
+from collections.abc import Callable
+from typing import Any, Literal
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.control import cleanup, current_build_context
+from hypothesis.errors import InvalidArgument, UnsatisfiedAssumption
+from hypothesis.internal.conjecture import engine
+
+HEALTH_CHECK_VALID = 10
+"""Passing examples after which the health check stops counting (its ``max_valid_draws``)."""
+
+HEALTH_CHECK_INVALID = 50
+"""Examples given up, before ten pass, that fail the health check (``max_invalid_draws``)."""
+
+_INVALID_THRESHOLD_BASE: int | None = getattr(engine, "INVALID_THRESHOLD_BASE", None)
+UNSATISFIABLE_INVALID = None if _INVALID_THRESHOLD_BASE is None else _INVALID_THRESHOLD_BASE + 1
+"""Examples given up, none passing, that end the test with ``Unsatisfiable`` (459); ``None``
+with a Hypothesis that names no such threshold."""
+
+Verdict = Literal["filter_too_much", "unsatisfiable"]
+
+
+class Run:
+    """The examples of one test in which a checking strategy was drawn, and how they ended."""
+
+    def __init__(self) -> None:
+        self.examples = 0
+        self.given_up = 0
+        self.returned = 0
+        """Examples in which every check drawn returned a value: all that can pass."""
+        self.failed = False
+        self._first: Literal["drawn", "returned", "given up"] = "drawn"
+        self._state: Literal["drawn", "returned", "given up"] = "drawn"
+        self._current: weakref.ref[Any] | None = None
+
+    def enter(self, context: object | None) -> None:
+        """Count the example being drawn (``context``: its build context), once."""
+        if context is not None:
+            current = self._current() if self._current is not None else None
+            if current is context:
+                return
+            self._current = weakref.ref(context)
+            cleanup(self._note_failure)
+        if self.examples == 1:
+            self._first = self._state
+        self.examples += 1
+        self._state = "drawn"
+
+    def _note_failure(self) -> None:
+        # Runs as the example's build context exits: the exception being handled, if any, is
+        # the one the example ended with.
+        error = sys.exc_info()[1]
+        if isinstance(error, Exception) and not isinstance(error, UnsatisfiedAssumption):
+            self.failed = True
+
+    def note_returned(self) -> None:
+        """A check of the current example returned a value."""
+        if self._state == "drawn":
+            self._state = "returned"
+            self.returned += 1
+
+    def give_up(self, test_settings: settings | None) -> Verdict | None:
+        """Count the current example as given up; which Hypothesis rule it meets, if any."""
+        if self._state == "returned":
+            self.returned -= 1
+        if self._state != "given up":
+            self._state = "given up"
+            self.given_up += 1
+        if self.failed or (
+            test_settings is not None and Phase.generate not in test_settings.phases
+        ):
+            return None
+        unsatisfiable = UNSATISFIABLE_INVALID is not None and self.given_up >= UNSATISFIABLE_INVALID
+        if unsatisfiable and self.returned == 0:
+            return "unsatisfiable"
+        suppressed = test_settings is not None and (
+            HealthCheck.filter_too_much in test_settings.suppress_health_check
+        )
+        if suppressed or self.examples == 1:
+            return None
+        first = self._first
+        counted_given_up = self.given_up - (first == "given up")
+        counted_returned = self.returned - (first == "returned")
+        if counted_given_up >= HEALTH_CHECK_INVALID and counted_returned < HEALTH_CHECK_VALID:
+            return "filter_too_much"
+        return None
+
+
+_runs: weakref.WeakKeyDictionary[Callable[..., Any], Run] = weakref.WeakKeyDictionary()
+
+
+def current_run(outside_tests: Run) -> tuple[Run, settings | None]:
+    """The run of the test being executed and its settings, the current example counted.
+
+    Draws made outside a build context (on another thread than the test's) are counted in
+    ``outside_tests``, each draw as an example.
+    """
+    try:
+        context = current_build_context()
+    except InvalidArgument:
+        context = None
+    test: Callable[..., Any] | None = getattr(context, "wrapped_test", None)
+    if context is None or test is None:
+        outside_tests.enter(None)
+        return outside_tests, None
+    run = _runs.get(test)
+    if run is None:
+        run = _runs[test] = Run()
+    run.enter(context)
+    return run, settings.default
