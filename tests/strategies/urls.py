@@ -11,7 +11,12 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from tests.project.app.models_strategies import Board, Gadget
-from tests.project.app.serializers_patterns import AvatarUploadSerializer, BoardSerializer
+from tests.project.app.serializers_patterns import (
+    AvatarUploadSerializer,
+    BoardSerializer,
+    SignedVoucherSerializer,
+    VoucherSerializer,
+)
 from tests.project.app.serializers_strategies import FilesSerializer, GadgetSerializer
 from tests.project.urls import urlpatterns as project_urlpatterns
 
@@ -65,6 +70,18 @@ class ShortNameUploadView(APIView):
         return Response({"name": upload.name}, status=status.HTTP_201_CREATED)
 
 
+class VoucherView(APIView):
+    """Redeems a voucher: 201 with the amount when its serializer accepts it."""
+
+    serializer_class: type[VoucherSerializer] = VoucherSerializer
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: Any = serializer.validated_data
+        return Response({"amount": data["amount"]}, status=status.HTTP_201_CREATED)
+
+
 class WhoAmIView(APIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not request.user.is_authenticated:
@@ -82,5 +99,10 @@ urlpatterns = [
     path("strategies/avatar/", AvatarView.as_view()),
     path("strategies/short-upload/", ShortNameUploadView.as_view()),
     path("strategies/whoami/", WhoAmIView.as_view()),
+    path("strategies/vouchers/", VoucherView.as_view()),
+    path(
+        "strategies/signed-vouchers/",
+        VoucherView.as_view(serializer_class=SignedVoucherSerializer),
+    ),
     *project_urlpatterns,
 ]
