@@ -14,6 +14,7 @@ from tests.project.app.models_strategies import Board, Gadget
 from tests.project.app.serializers_patterns import (
     AvatarUploadSerializer,
     BoardSerializer,
+    PlaylistUploadSerializer,
     SignedVoucherSerializer,
     VoucherSerializer,
 )
@@ -52,6 +53,18 @@ class AvatarView(APIView):
         data: Any = serializer.validated_data
         body = {"profile": data["profile"], "links": data.get("links", [])}
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class PlaylistView(APIView):
+    """Tracks, each with a nested artist, beside a cover file."""
+
+    parser_classes = [MultiPartParser]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = PlaylistUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: Any = serializer.validated_data
+        return Response({"tracks": data["tracks"]}, status=status.HTTP_201_CREATED)
 
 
 class ShortNameUploadSerializer(serializers.Serializer[Any]):
@@ -97,6 +110,7 @@ urlpatterns = [
     path("strategies/", include(router.urls)),
     path("strategies/upload/", UploadView.as_view()),
     path("strategies/avatar/", AvatarView.as_view()),
+    path("strategies/playlist/", PlaylistView.as_view()),
     path("strategies/short-upload/", ShortNameUploadView.as_view()),
     path("strategies/whoami/", WhoAmIView.as_view()),
     path("strategies/vouchers/", VoucherView.as_view()),

@@ -175,6 +175,27 @@ class AvatarUploadSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+class ArtistSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=20)
+    country = serializers.ChoiceField(choices=["FR", "NG", "JP"], required=False)
+
+
+class TrackSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=30)
+    seconds = serializers.IntegerField(min_value=1, max_value=3600)
+    artist = ArtistSerializer()
+
+
+class PlaylistUploadSerializer(serializers.Serializer[Any]):
+    """A cover file beside a bounded list of tracks, each with a nested artist: DRF reads
+    ``tracks[0]title`` and ``tracks[0]artist.name`` keys."""
+
+    cover = serializers.FileField()
+    tracks: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=TrackSerializer(), min_length=2, max_length=3
+    )
+
+
 class ListsSerializer(serializers.Serializer[Any]):
     """``ListSerializer`` of plain fields and lists of lists."""
 
