@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import FailedHealthCheck
 from rest_framework.test import APIClient
 
@@ -179,4 +180,15 @@ class CommonRuleInACase(AsyncAPITestCase):
     @given(payload=from_serializer(VoucherSerializer))
     async def test_vouchers_drawn_are_redeemed(self, payload: Payload) -> None:
         response = await self.client.post("/strategies/vouchers/", payload, format="json")
+        self.assertEqual(response.status_code, 201, response.content)
+
+
+@override_settings(ROOT_URLCONF="tests.strategies.urls")
+class RareRuleDrawnInTheBody(AsyncAPITestCase):
+    @settings(FILTERING_ALLOWED, max_examples=20)
+    @given(data=st.data())
+    async def test_the_test_settings_apply_to_draws_on_the_loop(self, data: st.DataObject) -> None:
+        # The body runs on the loop's thread: the health check it suppresses is still seen.
+        payload = data.draw(from_serializer(SignedVoucherSerializer))
+        response = await self.client.post("/strategies/signed-vouchers/", payload, format="json")
         self.assertEqual(response.status_code, 201, response.content)

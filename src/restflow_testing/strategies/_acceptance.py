@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import sys
 import weakref
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Literal
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.control import cleanup, current_build_context
-from hypothesis.errors import InvalidArgument, UnsatisfiedAssumption
+from hypothesis.errors import InvalidArgument, StopTest, UnsatisfiedAssumption
 from hypothesis.internal.conjecture import engine
 
 HEALTH_CHECK_VALID = 10
@@ -47,18 +48,35 @@ with a Hypothesis that names no such threshold."""
 
 Verdict = Literal["filter_too_much", "unsatisfiable"]
 
+_State = Literal["drawn", "returned", "given up", "ended"]
+"""How the current example went: drawn, a value returned by every check so far, given up
+(invalid), or ended otherwise (out of data)."""
+
+
+class Payloads:
+    """The payloads one rule checked in a test: tried, accepted, the errors of the last
+    rejected ones."""
+
+    def __init__(self, errors_kept: int) -> None:
+        self.tried = 0
+        self.accepted = 0
+        self.errors: deque[object] = deque(maxlen=errors_kept)
+
 
 class Run:
-    """The examples of one test in which a checking strategy was drawn, and how they ended."""
+    """The examples of one test in which a checking strategy was drawn, and how they ended;
+    and per rule (a serializer's or field's validation) the payloads checked."""
 
     def __init__(self) -> None:
+        self.rules: dict[str, Payloads] = {}
         self.examples = 0
         self.given_up = 0
+        self.overruns = 0
         self.returned = 0
         """Examples in which every check drawn returned a value: all that can pass."""
         self.failed = False
-        self._first: Literal["drawn", "returned", "given up"] = "drawn"
-        self._state: Literal["drawn", "returned", "given up"] = "drawn"
+        self._first: _State = "drawn"
+        self._state: _State = "drawn"
         self._current: weakref.ref[Any] | None = None
 
     def enter(self, context: object | None) -> None:
@@ -68,18 +86,37 @@ class Run:
             if current is context:
                 return
             self._current = weakref.ref(context)
-            cleanup(self._note_failure)
+            example = self.examples
+            cleanup(lambda: self._note_end(example, context))
         if self.examples == 1:
             self._first = self._state
         self.examples += 1
         self._state = "drawn"
 
-    def _note_failure(self) -> None:
+    def _note_end(self, example: int, context: object) -> None:
         # Runs as the example's build context exits: the exception being handled, if any, is
-        # the one the example ended with.
+        # the one the example ended with. Hypothesis counts an example rejected anywhere
+        # (``assume()``, a filter of another strategy) as invalid, and one that ran out of
+        # data as neither passing nor invalid; a failure ends the health checks.
         error = sys.exc_info()[1]
-        if isinstance(error, Exception) and not isinstance(error, UnsatisfiedAssumption):
+        if error is None or example != self.examples - 1 or self._state in ("given up", "ended"):
+            return
+        if isinstance(error, UnsatisfiedAssumption):
+            self._end("INVALID")
+        elif isinstance(error, StopTest):
+            self._end(_status(context))
+        elif isinstance(error, Exception):
             self.failed = True
+
+    def _end(self, status: str) -> None:
+        if self._state == "returned":
+            self.returned -= 1
+        if status == "INVALID":
+            self.given_up += 1
+            self._state = "given up"
+        else:
+            self.overruns += 1
+            self._state = "ended"
 
     def note_returned(self) -> None:
         """A check of the current example returned a value."""
@@ -87,18 +124,27 @@ class Run:
             self._state = "returned"
             self.returned += 1
 
+    def stopped(self, test_settings: settings | None) -> Verdict | None:
+        """The current example was ended by Hypothesis inside a check's draw (a filter of a
+        field's strategy gave up, or the data ran out); which Hypothesis rule that meets."""
+        current = self._current() if self._current is not None else None
+        if self._state not in ("given up", "ended"):
+            self._end(_status(current) if current is not None else "INVALID")
+        return self._verdict(test_settings) if self._state == "given up" else None
+
     def give_up(self, test_settings: settings | None) -> Verdict | None:
         """Count the current example as given up; which Hypothesis rule it meets, if any."""
-        if self._state == "returned":
-            self.returned -= 1
-        if self._state != "given up":
-            self._state = "given up"
-            self.given_up += 1
+        if self._state not in ("given up", "ended"):
+            self._end("INVALID")
+        return self._verdict(test_settings)
+
+    def _verdict(self, test_settings: settings | None) -> Verdict | None:
         if self.failed or (
             test_settings is not None and Phase.generate not in test_settings.phases
         ):
             return None
-        unsatisfiable = UNSATISFIABLE_INVALID is not None and self.given_up >= UNSATISFIABLE_INVALID
+        stopped = self.given_up + self.overruns
+        unsatisfiable = UNSATISFIABLE_INVALID is not None and stopped >= UNSATISFIABLE_INVALID
         if unsatisfiable and self.returned == 0:
             return "unsatisfiable"
         suppressed = test_settings is not None and (
@@ -112,6 +158,12 @@ class Run:
         if counted_given_up >= HEALTH_CHECK_INVALID and counted_returned < HEALTH_CHECK_VALID:
             return "filter_too_much"
         return None
+
+
+def _status(context: object) -> str:
+    """How Hypothesis ended the example of ``context`` (``"INVALID"``, ``"OVERRUN"``)."""
+    data = getattr(context, "data", None)
+    return str(getattr(getattr(data, "status", None), "name", "INVALID"))
 
 
 _runs: weakref.WeakKeyDictionary[Callable[..., Any], Run] = weakref.WeakKeyDictionary()
@@ -135,4 +187,12 @@ def current_run(outside_tests: Run) -> tuple[Run, settings | None]:
     if run is None:
         run = _runs[test] = Run()
     run.enter(context)
-    return run, settings.default
+    return run, _settings_of(test)
+
+
+def _settings_of(test: Callable[..., Any]) -> settings | None:
+    """The settings ``test`` runs with: those ``@given`` keeps on it (the ones Hypothesis makes
+    current while the test runs, but on the test's own thread only: an async test's body, which
+    may draw with ``st.data()``, runs on its loop's thread)."""
+    kept: object = getattr(test, "_hypothesis_internal_use_settings", None)
+    return kept if isinstance(kept, settings) else settings.default

@@ -7,14 +7,13 @@ serializer, what it said and the fix.
 """
 
 import warnings
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from hypothesis import reject, settings
 from hypothesis import strategies as st
-from hypothesis.errors import FailedHealthCheck, HypothesisException
+from hypothesis.errors import FailedHealthCheck, HypothesisException, StopTest
 from hypothesis.strategies import SearchStrategy
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import SkipField
@@ -23,6 +22,7 @@ from restflow_testing.strategies._acceptance import (
     HEALTH_CHECK_INVALID,
     HEALTH_CHECK_VALID,
     UNSATISFIABLE_INVALID,
+    Payloads,
     Run,
     Verdict,
     current_run,
@@ -120,8 +120,8 @@ def run_nested_validation(
 
 
 class Tally:
-    """What the checks of one strategy have seen in the current test: payloads tried, accepted,
-    the last errors.
+    """A rule the drawn payloads are checked against (a serializer's validation, a field's
+    validators) and where its counts are kept.
 
     ``subject`` says whose validation the values must pass, ``fix`` how to supply them.
     """
@@ -131,10 +131,16 @@ class Tally:
         self.subject = subject
         self.fix = fix
         self.outside_tests = Run()
-        self.run: Run | None = None
-        self.tried = 0
-        self.accepted = 0
-        self.errors: deque[object] = deque(maxlen=_ERRORS_SHOWN)
+
+    def start_example(self) -> tuple[Run, settings | None, Payloads]:
+        """The current test's run (the example counted), its settings, and what this rule's
+        checks saw in it: strategies made for the same rule in one test (``st.data()`` draws)
+        share those counts."""
+        run, test_settings = current_run(self.outside_tests)
+        payloads = run.rules.get(self.caller + self.subject)
+        if payloads is None:
+            payloads = run.rules[self.caller + self.subject] = Payloads(_ERRORS_SHOWN)
+        return run, test_settings, payloads
 
     @classmethod
     def of_serializer(cls, name: str, caller: str, path: str = "") -> "Tally":
@@ -157,23 +163,13 @@ class Tally:
             f"register_field_strategy({kind}, strategy_or_factory)",
         )
 
-    def start_example(self) -> tuple[Run, settings | None]:
-        """The current test's run (the example counted) and settings; counts start afresh
-        in each test."""
-        run, test_settings = current_run(self.outside_tests)
-        if run is not self.run:
-            self.run = run
-            self.tried = self.accepted = 0
-            self.errors.clear()
-        return run, test_settings
-
-    def unsatisfiable(self, verdict: Verdict) -> UnsatisfiableSerializerError:
-        shown = "; ".join(_short(errors, 400) for errors in self.errors)
+    def unsatisfiable(self, verdict: Verdict, payloads: Payloads) -> UnsatisfiableSerializerError:
+        shown = "; ".join(_short(errors, 400) for errors in payloads.errors)
+        tried, accepted = payloads.tried, payloads.accepted
         measured = (
-            f"none of {self.tried} drawn payloads passed"
-            if self.accepted == 0
-            else f"only {self.accepted} of {self.tried} drawn payloads "
-            f"({self.accepted / self.tried:.1%}) passed"
+            f"none of {tried} drawn payloads passed"
+            if accepted == 0
+            else f"only {accepted} of {tried} drawn payloads ({accepted / tried:.1%}) passed"
         )
         stop = (
             f"Hypothesis would fail its filter_too_much health check ({HEALTH_CHECK_INVALID} "
@@ -205,19 +201,27 @@ def accepted_only(
 
     @st.composite
     def accepted(draw: st.DrawFn) -> Any:
-        run, test_settings = tally.start_example()
+        run, test_settings, payloads = tally.start_example()
         for _ in range(_ATTEMPTS_PER_DRAW):
-            value = draw(strategy)
+            try:
+                value = draw(strategy)
+            except StopTest:
+                # A field's own strategy gave up the example: when that is the one that makes
+                # Hypothesis give up the test, say why most examples were given up.
+                verdict = run.stopped(test_settings)
+                if verdict is not None and payloads.tried:
+                    raise tally.unsatisfiable(verdict, payloads) from None
+                raise
             ok, errors = check(value)
-            tally.tried += 1
+            payloads.tried += 1
             if ok:
-                tally.accepted += 1
+                payloads.accepted += 1
                 run.note_returned()
                 return value
-            tally.errors.append(errors)
+            payloads.errors.append(errors)
         verdict = run.give_up(test_settings)
         if verdict is not None:
-            raise tally.unsatisfiable(verdict)
+            raise tally.unsatisfiable(verdict, payloads)
         reject()
 
     result: SearchStrategy[Any] = accepted()
