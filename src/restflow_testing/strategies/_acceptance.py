@@ -1,25 +1,30 @@
 """When Hypothesis would give up on a test because checks reject its draws: the same decision,
-taken one step earlier, so that the strategies can name the serializer instead.
+taken on the same example, so that the strategies can name the serializer instead.
 
 The strategies check drawn payloads with the serializer and give up an example (Hypothesis'
 ``reject()``) when ten payloads in a row were rejected. Hypothesis stops a test that gives up
-too many examples, with a generic error; :meth:`Run.give_up` says, on the example being given
-up, whether that example is the one that tips Hypothesis over. The thresholds are Hypothesis'
-own (``hypothesis/internal/conjecture/engine.py``):
+too many examples, with a generic error. The thresholds are Hypothesis' own
+(``hypothesis/internal/conjecture/engine.py``):
 
-- the ``filter_too_much`` health check fails when 50 examples are given up before 10 pass,
+- the ``filter_too_much`` health check fails when 50 examples are invalid before 10 pass,
   counting from the example after the first (the simplest one, which the health check does not
   count), unless the test's settings suppress that health check;
 - ``Unsatisfiable`` ends a test in which more than ``INVALID_THRESHOLD_BASE`` (458) examples
-  were given up and none passed (what happens when the health check is suppressed).
+  were invalid or ran out of data and none passed (what happens when the health check is
+  suppressed).
 
-The counts are kept per test (the function ``@given`` wraps), over the examples in which a
-checking strategy was drawn. The examples these strategies give up are among those Hypothesis
-counts as invalid, and the examples they do not give up include every one it counts as passing,
-so a rule is met only on an example where Hypothesis' own would be met: a test Hypothesis would
-run to the end is never stopped. Once an example fails, no rule applies (Hypothesis stops its
-health checks then and reports the failure). The first example counted is taken to be
-Hypothesis' simplest one: true unless the example database replays examples of the test first.
+A :class:`Run` counts, per test (the function ``@given`` wraps), the examples in which a
+checking strategy was drawn and how each ended: given up by a check, rejected elsewhere
+(another strategy's filter, ``assume()``), out of data, or not. When a check gives up an
+example, or a field's strategy ends it inside a check's draw, and that example is the one that
+meets a threshold, the check raises the named error instead. The examples a run sees as invalid
+are among those Hypothesis counts as invalid, and those it sees as not invalid include every one
+Hypothesis counts as passing, so a threshold is met only on an example where Hypothesis' own is
+met: a test Hypothesis would run to the end is never stopped. (An example rejected before any
+check is drawn is not seen: Hypothesis may then stop the test first, with its own error.) Once
+an example fails, no threshold applies: Hypothesis stops its health checks then and reports the
+failure. The first example counted is taken to be Hypothesis' simplest one, which holds unless
+the example database replays examples of the test first.
 """
 
 from __future__ import annotations
