@@ -79,12 +79,13 @@ def invalid_from_serializer(
     Each payload breaks at least one rule, drawn from what the fields declare: not an object at
     all, a required field missing, or one field given a value of the wrong type, out of range,
     too long or too short, not among the choices, in a bad format, null where null is not
-    allowed, blank where blank is not allowed, or a related row that does not exist; for a nested
-    serializer, one of its fields broken the same way (or, for ``many=True``, one item among
-    valid ones, or the list's length). The other fields are drawn valid (related fields without rows are left out), so the payload is
-    otherwise realistic and shrinks to one small broken field. Every draw is checked with the
-    serializer itself, so the guarantee holds for custom validation too; a serializer that
-    raises something else than a validation error then raises ``SerializerError``.
+    allowed, blank where blank is not allowed, or a related row that does not exist; for a
+    nested serializer, one of its fields broken the same way (or, for ``many=True``, one item
+    among valid ones, or the list's length). The other fields are drawn valid (related fields
+    without rows are left out), so the payload is otherwise realistic and shrinks to one small
+    broken field. Every draw is checked with the serializer itself, so the guarantee holds for
+    custom validation too; a serializer that raises something else than a validation error
+    then raises ``SerializerError``.
 
     ``validate=False`` leaves that check out (for serializers whose ``is_valid()`` has effects):
     payloads then break a rule of the fields' own, which DRF rejects unless the serializer
