@@ -173,8 +173,8 @@ class Tally:
         )
         stop = (
             f"Hypothesis would fail its filter_too_much health check ({HEALTH_CHECK_INVALID} "
-            f"examples given up, each after {_ATTEMPTS_PER_DRAW} rejected payloads, before "
-            f"{HEALTH_CHECK_VALID} passed)"
+            f"examples given up before {HEALTH_CHECK_VALID} passed; one is given up after "
+            f"{_ATTEMPTS_PER_DRAW} rejected payloads)"
             if verdict == "filter_too_much"
             else f"Hypothesis would stop with Unsatisfiable ({UNSATISFIABLE_INVALID} examples "
             "given up and none passed)"
