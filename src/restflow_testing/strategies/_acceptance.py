@@ -92,13 +92,13 @@ class Run:
                 return
             self._current = weakref.ref(context)
             example = self.examples
-            cleanup(lambda: self._note_end(example, context))
+            cleanup(lambda: self._note_end(example))
         if self.examples == 1:
             self._first = self._state
         self.examples += 1
         self._state = "drawn"
 
-    def _note_end(self, example: int, context: object) -> None:
+    def _note_end(self, example: int) -> None:
         # Runs as the example's build context exits: the exception being handled, if any, is
         # the one the example ended with. Hypothesis counts an example rejected anywhere
         # (``assume()``, a filter of another strategy) as invalid, and one that ran out of
@@ -109,7 +109,8 @@ class Run:
         if isinstance(error, UnsatisfiedAssumption):
             self._end("INVALID")
         elif isinstance(error, StopTest):
-            self._end(_status(context))
+            current = self._current() if self._current is not None else None
+            self._end(_status(current))
         elif isinstance(error, Exception):
             self.failed = True
 
@@ -134,7 +135,7 @@ class Run:
         field's strategy gave up, or the data ran out); which Hypothesis rule that meets."""
         current = self._current() if self._current is not None else None
         if self._state not in ("given up", "ended"):
-            self._end(_status(current) if current is not None else "INVALID")
+            self._end(_status(current))
         return self._verdict(test_settings) if self._state == "given up" else None
 
     def give_up(self, test_settings: settings | None) -> Verdict | None:

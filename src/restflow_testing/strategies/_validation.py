@@ -130,6 +130,7 @@ class Tally:
         self.caller = caller
         self.subject = subject
         self.fix = fix
+        self.key = caller + subject
         self.outside_tests = Run()
 
     def start_example(self) -> tuple[Run, settings | None, Payloads]:
@@ -137,9 +138,9 @@ class Tally:
         checks saw in it: strategies made for the same rule in one test (``st.data()`` draws)
         share those counts."""
         run, test_settings = current_run(self.outside_tests)
-        payloads = run.rules.get(self.caller + self.subject)
+        payloads = run.rules.get(self.key)
         if payloads is None:
-            payloads = run.rules[self.caller + self.subject] = Payloads(_ERRORS_SHOWN)
+            payloads = run.rules[self.key] = Payloads(_ERRORS_SHOWN)
         return run, test_settings, payloads
 
     @classmethod
