@@ -11,7 +11,13 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from tests.project.app.models_strategies import Board, Gadget
-from tests.project.app.serializers_patterns import AvatarUploadSerializer, BoardSerializer
+from tests.project.app.serializers_patterns import (
+    AvatarUploadSerializer,
+    BoardSerializer,
+    PlaylistUploadSerializer,
+    SignedVoucherSerializer,
+    VoucherSerializer,
+)
 from tests.project.app.serializers_strategies import FilesSerializer, GadgetSerializer
 from tests.project.urls import urlpatterns as project_urlpatterns
 
@@ -49,6 +55,18 @@ class AvatarView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class PlaylistView(APIView):
+    """Tracks, each with a nested artist, beside a cover file."""
+
+    parser_classes = [MultiPartParser]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = PlaylistUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: Any = serializer.validated_data
+        return Response({"tracks": data["tracks"]}, status=status.HTTP_201_CREATED)
+
+
 class ShortNameUploadSerializer(serializers.Serializer[Any]):
     upload = serializers.FileField(max_length=3)
 
@@ -63,6 +81,18 @@ class ShortNameUploadView(APIView):
         serializer.is_valid(raise_exception=True)
         upload: Any = serializer.validated_data["upload"]
         return Response({"name": upload.name}, status=status.HTTP_201_CREATED)
+
+
+class VoucherView(APIView):
+    """Redeems a voucher: 201 with the amount when its serializer accepts it."""
+
+    serializer_class: type[VoucherSerializer] = VoucherSerializer
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: Any = serializer.validated_data
+        return Response({"amount": data["amount"]}, status=status.HTTP_201_CREATED)
 
 
 class WhoAmIView(APIView):
@@ -80,7 +110,13 @@ urlpatterns = [
     path("strategies/", include(router.urls)),
     path("strategies/upload/", UploadView.as_view()),
     path("strategies/avatar/", AvatarView.as_view()),
+    path("strategies/playlist/", PlaylistView.as_view()),
     path("strategies/short-upload/", ShortNameUploadView.as_view()),
     path("strategies/whoami/", WhoAmIView.as_view()),
+    path("strategies/vouchers/", VoucherView.as_view()),
+    path(
+        "strategies/signed-vouchers/",
+        VoucherView.as_view(serializer_class=SignedVoucherSerializer),
+    ),
     *project_urlpatterns,
 ]

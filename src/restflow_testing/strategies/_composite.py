@@ -149,10 +149,16 @@ def nested_valid(serializer: AnySerializer, ctx: Context) -> SearchStrategy[Any]
 
 
 def nested_invalid(serializer: AnySerializer, ctx: Context) -> list[SearchStrategy[Any]]:
-    """Values a nested serializer field rejects: not objects, or objects with a broken field."""
+    """Values a nested serializer field rejects: not objects, or objects with a broken field.
+
+    A form has no objects, only the ``parent.child`` keys DRF reads them from: there, only
+    objects with a broken field (flattened into such keys at the top level).
+    """
     from restflow_testing.strategies._invalid import broken_payloads
 
-    out: list[SearchStrategy[Any]] = [st.sampled_from([[], "text", 1, True])]
+    out: list[SearchStrategy[Any]] = []
+    if not ctx.multipart:
+        out.append(st.sampled_from([[], "text", 1, True]))
     if ctx.depth_of(serializer) < _RECURSION_DEPTH:
         out.extend(broken_payloads(serializer, ctx.inside(serializer), with_not_objects=False))
     return out
@@ -163,8 +169,6 @@ def _serializer_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
 
 
 def _serializer_invalid(field: AnyField, ctx: Context) -> list[SearchStrategy[Any]]:
-    if ctx.multipart:
-        return []
     return nested_invalid(cast(AnySerializer, field), ctx)
 
 
@@ -278,20 +282,30 @@ def _list_serializer_valid(field: AnyField, ctx: Context) -> SearchStrategy[Any]
 
 
 def _list_serializer_invalid(field: AnyField, ctx: Context) -> list[SearchStrategy[Any]]:
-    if ctx.multipart:
-        return []
+    """Lists a ``ListSerializer`` rejects: not lists, too long or too short, or with a broken
+    item. In a form (lists of objects only, sent as ``parent[i]child`` keys), no list is sent
+    empty and none is anything but objects: too long, too short but not empty, or an item with
+    a broken field."""
     child: AnyField = cast(Any, field).child
     low, _ = _many_sizes(field)
     high: int | None = getattr(field, "max_length", None)
+    out: list[SearchStrategy[Any]] = []
+    if ctx.multipart:
+        if not isinstance(child, serializers.Serializer):
+            return []
+        ctx = replace(ctx, form_item=True)
+    else:
+        out.append(st.sampled_from([{}, "text", 1, True]))
     item = _item_valid(child, ctx.child("[]"))
-    out: list[SearchStrategy[Any]] = [st.sampled_from([{}, "text", 1, True])]
     if high is not None:
         out.append(st.lists(item, min_size=high + 1, max_size=high + 2))
-    if low > 0:
-        out.append(st.lists(item, max_size=low - 1))
+    if low > 0 and (low > 1 or not ctx.multipart):
+        out.append(st.lists(item, min_size=int(ctx.multipart), max_size=low - 1))
     bad = _item_invalid(child, ctx.child("[]"))
     if bad:
-        out.append(one_of(bad).map(lambda value: [value]))
+        # Among as many valid items as the list needs, so that the item is what is broken.
+        others = st.lists(item, min_size=max(low - 1, 0), max_size=max(low - 1, 0))
+        out.append(st.tuples(others, one_of(bad)).map(lambda pair: [pair[1], *pair[0]]))
     return out
 
 

@@ -211,7 +211,15 @@ def value_strategy(field: AnyField, ctx: Context) -> SearchStrategy[Any]:
 
 
 def invalid_strategies(field: AnyField, ctx: Context) -> list[SearchStrategy[Any]]:
-    """Strategies of values ``field`` rejects, one per broken rule it can break."""
+    """Strategies of values ``field`` rejects, one per broken rule it can break.
+
+    In multipart mode the values are form values, or, for a nested serializer, objects (lists of
+    objects for ``many=True``) that the form flattens into ``parent.child`` and
+    ``parent[0]child`` keys. Inside an item of a list of objects a form keeps one value per key,
+    so list-valued fields there are not broken.
+    """
+    if ctx.form_item and isinstance(field, _LIST_VALUED):
+        return []
     out: list[SearchStrategy[Any]] = []
     if not getattr(field, "allow_null", False) and not ctx.multipart:
         out.append(st.none())
@@ -222,7 +230,7 @@ def invalid_strategies(field: AnyField, ctx: Context) -> list[SearchStrategy[Any
         candidates: list[object] = [{}, [], True, 1.5, "\x00", ["\x00"], {"": None}]
         generic = st.sampled_from(candidates).filter(lambda value: rejects(field, value))
         out.append(generic)
-    if ctx.multipart:
+    if ctx.multipart and not isinstance(field, BaseSerializer):
         required = bool(getattr(field, "required", False))
         out = [
             strategy.filter(lambda value: is_form_value(value) and (required or value != ""))

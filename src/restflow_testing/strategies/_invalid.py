@@ -79,18 +79,22 @@ def invalid_from_serializer(
     Each payload breaks at least one rule, drawn from what the fields declare: not an object at
     all, a required field missing, or one field given a value of the wrong type, out of range,
     too long or too short, not among the choices, in a bad format, null where null is not
-    allowed, blank where blank is not allowed, or a related row that does not exist. The other
-    fields are drawn valid (related fields without rows are left out), so the payload is
-    otherwise realistic and shrinks to one small broken field. Every draw is checked with the
-    serializer itself, so the guarantee holds for custom validation too; a serializer that
-    raises something else than a validation error then raises ``SerializerError``.
+    allowed, blank where blank is not allowed, or a related row that does not exist; for a
+    nested serializer, one of its fields broken the same way (or, for ``many=True``, one item
+    among valid ones, or the list's length). The other fields are drawn valid (related fields
+    without rows are left out), so the payload is otherwise realistic and shrinks to one small
+    broken field. Every draw is checked with the serializer itself, so the guarantee holds for
+    custom validation too; a serializer that raises something else than a validation error
+    then raises ``SerializerError``.
 
     ``validate=False`` leaves that check out (for serializers whose ``is_valid()`` has effects):
     payloads then break a rule of the fields' own, which DRF rejects unless the serializer
     overrides how it reads its fields. ``extra_data`` adds keys that are not fields to every
     payload, as for [`from_serializer()`][restflow_testing.strategies.from_serializer]. Payloads
     are JSON-ready, or multipart form payloads under the same rule as ``from_serializer()`` (file
-    fields present, or ``multipart=True``).
+    fields present, or ``multipart=True``): there, nested objects are flattened into the
+    ``parent.child`` and ``parent[0]child`` keys DRF reads, and a broken nested field is
+    reported by DRF where it would be for JSON.
     """
     template = make_template(serializer, partial=False, caller="invalid_from_serializer")
     extra = check_extra_data(

@@ -1,28 +1,35 @@
 """Checking drawn payloads with the serializer itself, and the errors when that cannot work.
 
 Rules the strategies do not model (``validate()``, ``validate_<field>``, custom validators) are
-met by drawing until the serializer accepts a payload. When it accepts none, or raises something
-other than a validation error, the error names the serializer, what it said and the fix.
+met by drawing until the serializer accepts a payload. When it accepts too few for Hypothesis to
+run the test, or raises something other than a validation error, the error names the
+serializer, what it said and the fix.
 """
 
 import warnings
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from hypothesis import reject
+from hypothesis import reject, settings
 from hypothesis import strategies as st
-from hypothesis.errors import FailedHealthCheck, HypothesisException
+from hypothesis.errors import FailedHealthCheck, HypothesisException, StopTest
 from hypothesis.strategies import SearchStrategy
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import SkipField
 
+from restflow_testing.strategies._acceptance import (
+    HEALTH_CHECK_INVALID,
+    HEALTH_CHECK_VALID,
+    UNSATISFIABLE_INVALID,
+    Payloads,
+    Run,
+    Verdict,
+    current_run,
+)
+
 _ATTEMPTS_PER_DRAW = 10
 """Payloads tried for one example before it is given up (Hypothesis' own filter tries 3)."""
-
-_HOPELESS_AFTER = 100
-"""Payloads rejected in a row, with none ever accepted, before the rules count as unmet."""
 
 _ERRORS_SHOWN = 3
 
@@ -38,13 +45,16 @@ class SerializerError(Exception):
 
 
 class UnsatisfiableSerializerError(FailedHealthCheck):
-    """No drawn payload passes the serializer's own validation (``validate()``, validators,
-    ``validate_<field>``): payloads are drawn from the fields' declarations, and the serializer
-    rejected every one of the first hundred.
+    """Too few drawn payloads pass the serializer's own validation (``validate()``, validators,
+    ``validate_<field>``) for Hypothesis to run the test: payloads are drawn from the fields'
+    declarations, and the serializer rejected so many that Hypothesis would stop the test with
+    its generic ``filter_too_much`` health check or ``Unsatisfiable``. Raised on the example
+    that would have stopped it, never earlier (the rule is in ``_acceptance``); also raised when
+    the strategy is built for a serializer that requires itself at every level of nesting.
 
-    The message names the serializer, the DRF errors of the last rejected payloads and the fix:
-    strategies for the fields those rules tie together. A Hypothesis health check failure, so
-    the test stops at once (nothing to shrink).
+    The message names the serializer, the measured acceptance rate, the DRF errors of the last
+    rejected payloads and the fix: strategies for the fields those rules tie together. A
+    Hypothesis health check failure, so the test stops at once (nothing to shrink).
     """
 
 
@@ -110,7 +120,8 @@ def run_nested_validation(
 
 
 class Tally:
-    """What the checks of one strategy have seen: values tried, accepted, the last errors.
+    """A rule the drawn payloads are checked against (a serializer's validation, a field's
+    validators) and where its counts are kept.
 
     ``subject`` says whose validation the values must pass, ``fix`` how to supply them.
     """
@@ -119,9 +130,18 @@ class Tally:
         self.caller = caller
         self.subject = subject
         self.fix = fix
-        self.tried = 0
-        self.accepted = 0
-        self.errors: deque[object] = deque(maxlen=_ERRORS_SHOWN)
+        self.key = caller + subject
+        self.outside_tests = Run()
+
+    def start_example(self) -> tuple[Run, settings | None, Payloads]:
+        """The current test's run (the example counted), its settings, and what this rule's
+        checks saw in it: strategies made for the same rule in one test (``st.data()`` draws)
+        share those counts."""
+        run, test_settings = current_run(self.outside_tests)
+        payloads = run.rules.get(self.key)
+        if payloads is None:
+            payloads = run.rules[self.key] = Payloads(_ERRORS_SHOWN)
+        return run, test_settings, payloads
 
     @classmethod
     def of_serializer(cls, name: str, caller: str, path: str = "") -> "Tally":
@@ -144,17 +164,27 @@ class Tally:
             f"register_field_strategy({kind}, strategy_or_factory)",
         )
 
-    @property
-    def hopeless(self) -> bool:
-        return self.accepted == 0 and self.tried >= _HOPELESS_AFTER
-
-    def unsatisfiable(self) -> UnsatisfiableSerializerError:
-        shown = "; ".join(_short(errors, 400) for errors in self.errors)
+    def unsatisfiable(self, verdict: Verdict, payloads: Payloads) -> UnsatisfiableSerializerError:
+        shown = "; ".join(_short(errors, 400) for errors in payloads.errors)
+        tried, accepted = payloads.tried, payloads.accepted
+        measured = (
+            f"none of {tried} drawn payloads passed"
+            if accepted == 0
+            else f"only {accepted} of {tried} drawn payloads ({accepted / tried:.1%}) passed"
+        )
+        stop = (
+            f"Hypothesis would fail its filter_too_much health check ({HEALTH_CHECK_INVALID} "
+            f"examples given up before {HEALTH_CHECK_VALID} passed; one is given up after "
+            f"{_ATTEMPTS_PER_DRAW} rejected payloads)"
+            if verdict == "filter_too_much"
+            else f"Hypothesis would stop with Unsatisfiable ({UNSATISFIABLE_INVALID} examples "
+            "given up and none passed)"
+        )
         return UnsatisfiableSerializerError(
-            f"{self.caller}: none of {self.tried} drawn payloads passed {self.subject}. Values "
-            "are drawn from the fields' declarations; rules beyond them (that tie fields "
-            "together, or need existing data) are met only by chance. Last errors: "
-            f"{shown}. To draw values that meet them, {self.fix}"
+            f"{self.caller}: {measured} {self.subject}, so {stop}. Values are drawn from the "
+            "fields' declarations; rules beyond them (that tie fields together, or need "
+            f"existing data) are met only by chance. Last errors: {shown}. To draw values "
+            f"that meet them, {self.fix}"
         )
 
 
@@ -163,23 +193,36 @@ def accepted_only(
 ) -> SearchStrategy[Any]:
     """The values of ``strategy`` that ``check`` accepts.
 
-    Up to ten tries per example; once a hundred were rejected and none ever accepted, the draw
-    raises ``UnsatisfiableSerializerError`` instead of Hypothesis' generic health check
-    failure.
+    Up to ten tries per example, then the example is given up (Hypothesis' ``reject()``). On
+    the example whose giving up would make Hypothesis stop the test (its ``filter_too_much``
+    health check, or ``Unsatisfiable``: the rule is in :mod:`._acceptance`), the draw raises
+    ``UnsatisfiableSerializerError`` instead, with the measured acceptance rate; a test that
+    Hypothesis would run to the end is never stopped.
     """
 
     @st.composite
     def accepted(draw: st.DrawFn) -> Any:
+        run, test_settings, payloads = tally.start_example()
         for _ in range(_ATTEMPTS_PER_DRAW):
-            value = draw(strategy)
+            try:
+                value = draw(strategy)
+            except StopTest:
+                # A field's own strategy gave up the example: when that is the one that makes
+                # Hypothesis give up the test, say why most examples were given up.
+                verdict = run.stopped(test_settings)
+                if verdict is not None and payloads.tried:
+                    raise tally.unsatisfiable(verdict, payloads) from None
+                raise
             ok, errors = check(value)
-            tally.tried += 1
+            payloads.tried += 1
             if ok:
-                tally.accepted += 1
+                payloads.accepted += 1
+                run.note_returned()
                 return value
-            tally.errors.append(errors)
-            if tally.hopeless:
-                raise tally.unsatisfiable()
+            payloads.errors.append(errors)
+        verdict = run.give_up(test_settings)
+        if verdict is not None:
+            raise tally.unsatisfiable(verdict, payloads)
         reject()
 
     result: SearchStrategy[Any] = accepted()

@@ -6,8 +6,9 @@ read from ``initial_data``), simplejwt (``AuthenticationFailed`` and ``TokenErro
 saved row by row), plus recursive serializers.
 """
 
+import zlib
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.tokens import default_token_generator
@@ -65,6 +66,29 @@ class AccessCodeSerializer(serializers.Serializer[Any]):
         if attrs["code"] != "open-sesame":
             raise serializers.ValidationError({"code": "Wrong access code."})
         return attrs
+
+
+class VoucherSerializer(serializers.Serializer[Any]):
+    """A voucher whose code must carry the issuer's checksum: a CRC32 divisible by ``modulus``.
+
+    One drawn code in ``modulus`` meets the rule by chance (fewer, since Hypothesis repeats
+    small values): the strategies can only draw and check.
+    """
+
+    modulus: ClassVar[int] = 3
+    code = serializers.CharField(max_length=40)
+    amount = serializers.IntegerField(min_value=1, max_value=500)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if zlib.crc32(attrs["code"].encode()) % self.modulus:
+            raise serializers.ValidationError({"code": "Not a code we issued."})
+        return attrs
+
+
+class SignedVoucherSerializer(VoucherSerializer):
+    """Codes with a longer checksum: about one drawn code in a hundred passes."""
+
+    modulus = 100
 
 
 class TokenError(Exception):
@@ -149,6 +173,27 @@ class AvatarUploadSerializer(serializers.Serializer[Any]):
         if attrs["profile"].get("age") == 13:
             raise serializers.ValidationError("unlucky")
         return attrs
+
+
+class ArtistSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=20)
+    country = serializers.ChoiceField(choices=["FR", "NG", "JP"], required=False)
+
+
+class TrackSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=30)
+    seconds = serializers.IntegerField(min_value=1, max_value=3600)
+    artist = ArtistSerializer()
+
+
+class PlaylistUploadSerializer(serializers.Serializer[Any]):
+    """A cover file beside a bounded list of tracks, each with a nested artist: DRF reads
+    ``tracks[0]title`` and ``tracks[0]artist.name`` keys."""
+
+    cover = serializers.FileField()
+    tracks: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=TrackSerializer(), min_length=2, max_length=3
+    )
 
 
 class ListsSerializer(serializers.Serializer[Any]):
