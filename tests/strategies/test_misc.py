@@ -190,3 +190,13 @@ def test_invalid_payload_shrinks_to_one_broken_field() -> None:
     errors: dict[str, Any] = dict(cast(Any, serializer.errors))
     assert list(errors) == ["age"]
     assert len(json.dumps(minimal)) < 120
+
+
+def test_serializer_strategies_are_shown_by_their_call_not_their_tree() -> None:
+    # Hypothesis prints the repr of a strategy whose draw was interrupted, and warns above
+    # 50 kB: an invalid payload's tree repeats the valid payload once per field it can break.
+    valid, invalid = from_serializer(ScalarsSerializer), invalid_from_serializer(ScalarsSerializer)
+    assert repr(valid) == "drawn(from_serializer(ScalarsSerializer))"
+    assert repr(invalid) == "drawn(invalid_from_serializer(ScalarsSerializer))"
+    assert ScalarsSerializer(data=find(valid, lambda _: True)).is_valid()
+    assert not ScalarsSerializer(data=find(invalid, lambda _: True)).is_valid()

@@ -35,7 +35,7 @@ EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 def collect(strategy: st.SearchStrategy[Any], count: int = 80) -> list[Any]:
     seen: list[Any] = []
 
-    @settings(max_examples=count, database=None, deadline=None)
+    @settings(max_examples=count, database=None, deadline=None, derandomize=True)
     @given(strategy)
     def run(value: Any) -> None:
         seen.append(value)

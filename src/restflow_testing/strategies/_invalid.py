@@ -21,6 +21,7 @@ from restflow_testing.strategies._serializers import (
     with_extra_data,
     writable_fields,
 )
+from restflow_testing.strategies._shown import shown_as
 from restflow_testing.strategies._types import JSONScalar, JSONValue, Payload
 
 InvalidPayload: TypeAlias = Payload | list[JSONValue] | JSONScalar
@@ -43,7 +44,8 @@ def broken_payloads(
     """One strategy per way to break ``serializer``: not an object, a missing required field,
     or one field given a value it rejects; everything else drawn valid."""
     base_ctx = replace(ctx, lenient_rows=True)
-    base = fields_strategy(serializer, base_ctx, {})
+    name = type(serializer).__name__
+    base = shown_as(f"<valid fields of {name}>", fields_strategy(serializer, base_ctx, {}))
     out: list[SearchStrategy[Any]] = []
     if with_not_objects and not ctx.multipart:
         out.append(st.sampled_from(_NOT_OBJECTS))
@@ -124,4 +126,4 @@ def invalid_from_serializer(
                 )[0]
             )
         )
-    return strategy
+    return shown_as(f"invalid_from_serializer({type(template).__name__})", strategy)

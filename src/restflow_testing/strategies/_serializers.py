@@ -12,6 +12,7 @@ from restflow_testing._loop_thread import call_on_serving_thread
 from restflow_testing.strategies._dispatch import OMIT, Context, value_strategy
 from restflow_testing.strategies._forms import as_form_data, flatten_form
 from restflow_testing.strategies._passwords import repeat_retyped, retype_pairs
+from restflow_testing.strategies._shown import shown_as
 from restflow_testing.strategies._types import AnyField, Payload
 from restflow_testing.strategies._validation import (
     Tally,
@@ -310,4 +311,4 @@ def from_serializer(
             return accepts_payload(template, payload, multipart=form, caller="from_serializer")
 
         strategy = accepted_only(strategy, check, tally)
-    return strategy
+    return shown_as(f"from_serializer({type(template).__name__})", strategy)
