@@ -16,7 +16,7 @@ every client it is run with, so the clients are compared on the same text:
   ``response.asgi_request``;
 * after the module's imports, the names of the clients, factories and test cases are bound to
   the variant's (``_conformance_variant``), so ``Client()``, ``self.client_class()`` and the test
-  cases are the ones under test.
+  cases are the ones under test, and the helpers above are imported (``_helpers``).
 
 Generator expressions, lambdas and classes nested in a test keep their sync bodies.
 """
@@ -60,12 +60,9 @@ def _with_rebound_names(body: list[ast.stmt]) -> list[ast.stmt]:
         (index for index, node in enumerate(body) if isinstance(node, ast.Import | ast.ImportFrom)),
         default=-1,
     )
-    rebind = ast.ImportFrom(
-        module="_conformance_variant",
-        names=[ast.alias(name) for name in (*REBOUND_NAMES, *HELPERS)],
-        level=0,
-    )
-    return [*body[: last_import + 1], rebind, *body[last_import + 1 :]]
+    rebind = ast.ImportFrom("_conformance_variant", [ast.alias(n) for n in REBOUND_NAMES], 0)
+    helpers = ast.ImportFrom("_helpers", [ast.alias(n) for n in HELPERS], 0)
+    return [*body[: last_import + 1], rebind, helpers, *body[last_import + 1 :]]
 
 
 def _is_test_class(node: ast.ClassDef) -> bool:

@@ -1,6 +1,5 @@
 """Django's own ``AsyncClient`` and ``AsyncRequestFactory`` under Django's test cases."""
 
-from _helpers import _port_await, _port_raises, _port_sync
 from django import test
 from rest_framework.test import URLPatternsTestCase as DRFURLPatternsTestCase
 
@@ -22,20 +21,3 @@ class TestCase(test.TestCase):
 
 class URLPatternsTestCase(DRFURLPatternsTestCase):
     client_class = test.AsyncClient
-
-
-__all__ = [
-    "APIClient",
-    "APIRequestFactory",
-    "AsyncClient",
-    "AsyncRequestFactory",
-    "Client",
-    "RequestFactory",
-    "SimpleTestCase",
-    "TestCase",
-    "TransactionTestCase",
-    "URLPatternsTestCase",
-    "_port_await",
-    "_port_raises",
-    "_port_sync",
-]
