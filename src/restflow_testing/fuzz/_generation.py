@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -19,6 +19,7 @@ from restflow_testing.fuzz._config import RouteConfig
 from restflow_testing.fuzz._discovery import Endpoint, QueryParameter
 from restflow_testing.fuzz._rows import Row, has_file_fields
 from restflow_testing.fuzz._users import UserKind
+from restflow_testing.strategies._shown import shown_as
 
 BodyKind: TypeAlias = Literal["none", "valid", "invalid", "configured", "any"]
 """``valid``: the serializer accepts it; ``invalid``: the serializer rejects it; ``configured``:
@@ -69,51 +70,41 @@ def cases(
     """Requests to ``endpoint`` as ``user_kinds``, its lookup pointing at ``rows`` or at a
     missing row."""
     form = body_format(endpoint) or "json"
-    return _drawn_case(
-        _CaseParts(
-            endpoint,
+    # Shown by name: the repr of the whole tree (every body strategy) runs to tens of kilobytes.
+    return shown_as(
+        f"<requests to {endpoint.id}>",
+        st.builds(
+            _case,
+            st.just(endpoint),
             st.sampled_from(list(user_kinds)),
             _targets(endpoint, rows),
             _query(endpoint.query_parameters),
             _bodies(endpoint, config, form),
-            form,
-        )
+            st.just(form),
+        ),
     )
 
 
-class _CaseParts(NamedTuple):
-    """The strategies of one endpoint's requests. Its repr is short: Hypothesis names the
-    strategy a draw came from when something interrupts the draw, and the whole tree of an
-    endpoint's body strategies runs to tens of kilobytes (Hypothesis warns about such reprs)."""
-
-    endpoint: Endpoint
-    users: SearchStrategy[UserKind]
-    targets: SearchStrategy[tuple[dict[str, str], Row | None, bool]]
-    query: SearchStrategy[dict[str, str]]
-    bodies: SearchStrategy[tuple[BodyKind, Any]]
-    form: str
-
-    def __repr__(self) -> str:  # not the fields: see the class docstring
-        return f"<requests to {self.endpoint.id}>"
-
-
-@st.composite
-def _drawn_case(draw: st.DrawFn, parts: _CaseParts) -> FuzzCase:
-    user = draw(parts.users)
-    values, row, missing = draw(parts.targets)
-    query = draw(parts.query)
-    body_kind, body = draw(parts.bodies)
+def _case(
+    endpoint: Endpoint,
+    user: UserKind,
+    target: tuple[dict[str, str], Row | None, bool],
+    query: dict[str, str],
+    body: tuple[BodyKind, Any],
+    form: str,
+) -> FuzzCase:
+    values, row, missing = target
     return FuzzCase(
-        method=parts.endpoint.method,
-        path=parts.endpoint.path(values),
+        method=endpoint.method,
+        path=endpoint.path(values),
         user=user,
         values=values,
         target=row,
         missing=missing,
         query=query,
-        body_kind=body_kind,
-        body=body,
-        format=parts.form,
+        body_kind=body[0],
+        body=body[1],
+        format=form,
     )
 
 
