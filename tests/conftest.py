@@ -4,6 +4,7 @@ import io
 import unittest
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -40,3 +41,24 @@ def run_unittest(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> R
         return UnittestReport(result=result, output=stream.getvalue())
 
     return run
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_INNER_INI = """
+[pytest]
+DJANGO_SETTINGS_MODULE = tests.project.settings
+asyncio_default_fixture_loop_scope = function
+filterwarnings =
+    error::RuntimeWarning
+"""
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A pytester directory whose pytest runs use the suite's Django project (a module using
+    it loads pytester: ``pytest_plugins = ["pytester"]``)."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
+    pytester.makeini(_INNER_INI)
+    return pytester

@@ -3,7 +3,6 @@ plugin: a transaction a view broke, the mail outbox, and the clients' credential
 authentication and cookies (each example starts from what set-up or the fixtures left)."""
 
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,22 +17,10 @@ from tests.project.app.models import Tag
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[2]
 # The inner test cases need the test database even when no other collected test asks for it.
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = settings(max_examples=60, database=None, deadline=None)
-
-
-@pytest.fixture
-def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
-    pytester.makeini(
-        "[pytest]\nDJANGO_SETTINGS_MODULE = tests.project.settings\n"
-        "asyncio_default_fixture_loop_scope = function\n"
-    )
-    return pytester
 
 
 def run_inner(pytester: pytest.Pytester, source: str) -> pytest.RunResult:

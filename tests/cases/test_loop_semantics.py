@@ -41,9 +41,8 @@ from restflow_testing import (
     AsyncAPITestCase,
     LeakedTaskError,
 )
-from tests.conftest import RunUnittest
-from tests.plugin.test_pytest_plugin import ROOT, run, write
-from tests.plugin.test_pytest_plugin import inner as inner  # the fixture: a pytester directory
+from tests.conftest import ROOT, RunUnittest
+from tests.plugin.test_pytest_plugin import run, write
 from tests.project.app.models import Tag
 from tests.project.app.views_loop import LEAK_LOG, LOOP_REGISTRY, WAIT_TIMEOUT
 

@@ -14,7 +14,6 @@ from tests.conftest import RunUnittest
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[2]
 # The inner test cases need the test database even when no other collected test asks for it.
 pytestmark = pytest.mark.django_db
 
@@ -139,17 +138,6 @@ async def test_outside_a_test_runner_the_client_returns_plain_coroutines() -> No
 
 
 # The pytest plugin --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
-    pytester.makeini(
-        "[pytest]\nDJANGO_SETTINGS_MODULE = tests.project.settings\n"
-        "asyncio_default_fixture_loop_scope = function\n"
-    )
-    return pytester
 
 
 def test_the_plugin_fails_a_test_and_an_example_that_forget_to_await(

@@ -7,21 +7,11 @@ loaded from its ``pytest11`` entry point.
 
 import re
 import textwrap
-from pathlib import Path
 
 import pytest
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parents[2]
-
-INI = """
-[pytest]
-DJANGO_SETTINGS_MODULE = tests.project.settings
-asyncio_default_fixture_loop_scope = function
-filterwarnings =
-    error::RuntimeWarning
-"""
 
 ROLLBACK_TESTS = """
 import pytest
@@ -53,15 +43,6 @@ class TestInAClass:
         assert await Tag.objects.acount() == 0
         await Tag.objects.acreate(name="from-c")
 """
-
-
-@pytest.fixture
-def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """A pytester directory whose runs use the suite's Django project."""
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
-    pytester.makeini(INI)
-    return pytester
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:

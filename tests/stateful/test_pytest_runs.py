@@ -2,10 +2,9 @@
 
 import pytest
 
-from tests.plugin.test_pytest_plugin import inner, run, write
+from tests.plugin.test_pytest_plugin import run, write
 
 pytest_plugins = ["pytester"]
-__all__ = ["inner"]
 
 MACHINES = """
 import pytest
