@@ -125,16 +125,7 @@ class Rows:
     def _through_api(
         self, model: type[models.Model], creator: Endpoint, owner: UserKind, index: int
     ) -> Row | None:
-        from restflow_testing.strategies import from_serializer
-
-        serializer: Any = creator.request_serializer
-        self.ensure_related(serializer)
-        payload: dict[str, Any] = find(
-            from_serializer(serializer),
-            lambda _: True,
-            settings=ONE_DRAW,
-            random=self.random,
-        )
+        payload = self._payload_for(creator.request_serializer)
         form = "multipart" if has_file_fields(creator.request_serializer) else "json"
         before = set(model._default_manager.values_list("pk", flat=True))
         for user in (owner, "superuser"):
@@ -157,17 +148,19 @@ class Rows:
         self.problems[model] = f"{creator.id} refused every payload drawn for it (last: {status})"
         return None
 
-    def _through_orm(self, model: type[models.Model], index: int) -> Row | None:
+    def _payload_for(self, serializer: Any) -> dict[str, Any]:
+        """One payload ``serializer`` accepts, its related rows made first."""
         from restflow_testing.strategies import from_serializer
 
-        serializer_class = model_serializer(model)
-        self.ensure_related(serializer_class)
+        self.ensure_related(serializer)
         payload: dict[str, Any] = find(
-            from_serializer(serializer_class),
-            lambda _: True,
-            settings=ONE_DRAW,
-            random=self.random,
+            from_serializer(serializer), lambda _: True, settings=ONE_DRAW, random=self.random
         )
+        return payload
+
+    def _through_orm(self, model: type[models.Model], index: int) -> Row | None:
+        serializer_class = model_serializer(model)
+        payload = self._payload_for(serializer_class)
         serializer = serializer_class(data=payload)
         serializer.is_valid(raise_exception=True)
         instance: Any = serializer.save()
